@@ -188,7 +188,7 @@ impl Modifier {
 
 /// What one written value tests, with all modifiers applied.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "snake_case", tag = "test")]
+#[serde(rename_all = "snake_case", tag = "kind")]
 pub enum ValueTest {
     /// The field (or, for keywords, any field) matches the pattern. `contains`,
     /// `startswith` and `endswith` appear as leading and trailing `AnyChars`.
