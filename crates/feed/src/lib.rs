@@ -1,1 +1,2 @@
 //! The SOC feed.
+pub mod attack;
