@@ -1,0 +1,241 @@
+//! Reads rule files: YAML with positions, multi-document collections, and each
+//! document's metadata, detection, correlation or filter.
+
+mod condition;
+mod correlation;
+mod detection;
+mod encoding;
+mod error;
+mod fields;
+mod locate;
+mod meta;
+mod modifiers;
+mod yaml;
+
+use std::path::{Path, PathBuf};
+
+pub use condition::wildcard_match;
+pub use error::{ReadError, ReadErrorKind};
+
+use error::{Problem, Result};
+use yaml::{Node, NodeKind, YamlErrorKind};
+
+use crate::rule::{Document, Rule};
+
+/// A rule file and what was read from it.
+#[derive(Debug, Clone)]
+pub struct RuleFile {
+    pub path: PathBuf,
+    pub text: String,
+    /// The documents read without error, in file order (`action: global` documents are
+    /// merged into the others, not listed).
+    pub documents: Vec<Document>,
+    /// One entry per document that could not be read, plus YAML syntax errors.
+    pub errors: Vec<ReadError>,
+}
+
+/// The file text, split into lines for locating positions inside scalars.
+pub(crate) struct Source<'a> {
+    pub lines: Vec<&'a str>,
+}
+
+/// Reads a rule file from disk. An I/O failure or non-UTF-8 text is returned as the
+/// file's only error.
+pub fn read_file(path: &Path) -> RuleFile {
+    let io_error = |message: String| RuleFile {
+        path: path.to_owned(),
+        text: String::new(),
+        documents: vec![],
+        errors: vec![ReadError { path: path.to_owned(), span: None, kind: ReadErrorKind::Io, message }],
+    };
+
+    match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => read_str(path, text),
+            Err(e) => io_error(format!("the file is not valid UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to())),
+        },
+        Err(e) => io_error(format!("cannot read the file: {e}")),
+    }
+}
+
+/// Reads rule documents from text; `path` names the file in errors.
+pub fn read_str(path: &Path, text: String) -> RuleFile {
+    let (documents, problems) = read_documents(&text);
+    let errors = problems.into_iter().map(|p| p.into_error(path)).collect();
+    RuleFile { path: path.to_owned(), text, documents, errors }
+}
+
+fn read_documents(text: &str) -> (Vec<Document>, Vec<Problem>) {
+    let source = Source { lines: text.lines().collect() };
+    let stream = yaml::parse_stream(text);
+    let mut documents = Vec::new();
+    let mut problems = Vec::new();
+
+    // `action: global` sets keys for every later document until `action: reset`;
+    // `action: repeat` starts from the previous document instead.
+    let mut global: Option<Node> = None;
+    let mut previous: Option<Node> = None;
+
+    for parsed in stream.documents {
+        let node = match parsed {
+            Ok(node) => node,
+            Err(e) => {
+                problems.push(Problem::new(e.span, yaml_error_kind(e.kind), e.message));
+                continue;
+            }
+        };
+        if node.is_null() {
+            continue;
+        }
+        if node.as_map().is_none() {
+            let message = format!("a rule document must be a map, found {}", node.type_name());
+            problems.push(Problem::new(node.span, ReadErrorKind::Document, message));
+            continue;
+        }
+
+        let action = node.get("action").and_then(Node::as_str).map(str::to_owned);
+        let body = without_key(node, "action");
+        let merged = match action.as_deref() {
+            Some("global") => {
+                global = Some(body);
+                continue;
+            }
+            Some("reset") => {
+                global = None;
+                continue;
+            }
+            Some("repeat") => match &previous {
+                Some(base) => merge(base.clone(), body),
+                None => {
+                    problems.push(Problem::new(body.span, ReadErrorKind::Document, "`action: repeat` has no previous document to repeat"));
+                    continue;
+                }
+            },
+            Some(other) => {
+                let message = format!("`action` must be global, reset or repeat; found `{other}`");
+                problems.push(Problem::new(body.span, ReadErrorKind::Document, message));
+                continue;
+            }
+            None => match &global {
+                Some(base) => merge(base.clone(), body),
+                None => body,
+            },
+        };
+
+        match read_document(&merged, &source) {
+            Ok(document) => documents.push(document),
+            Err(problem) => problems.push(problem),
+        }
+        previous = Some(merged);
+    }
+
+    if let Some(e) = stream.error {
+        problems.push(Problem::new(e.span, yaml_error_kind(e.kind), format!("invalid YAML: {}", e.message)));
+    }
+    (documents, problems)
+}
+
+fn yaml_error_kind(kind: YamlErrorKind) -> ReadErrorKind {
+    match kind {
+        YamlErrorKind::Syntax => ReadErrorKind::Yaml,
+        YamlErrorKind::TooDeep | YamlErrorKind::TooLarge => ReadErrorKind::TooComplex,
+        YamlErrorKind::DuplicateKey => ReadErrorKind::DuplicateKey,
+    }
+}
+
+fn read_document(doc: &Node, source: &Source) -> Result<Document> {
+    if doc.get("correlation").is_some() {
+        return Ok(Document::Correlation(Box::new(correlation::read_correlation(doc)?)));
+    }
+    if doc.get("filter").is_some() {
+        return Ok(Document::Filter(Box::new(correlation::read_filter(doc, source)?)));
+    }
+
+    let meta = meta::read_metadata(doc)?;
+    let logsource = meta::read_logsource(fields::required(doc, "logsource", "the rule")?)?;
+    let detection_node = fields::required(doc, "detection", "the rule")?;
+    let detection = detection::read_detection(detection_node, source, &[], "detection")?;
+    Ok(Document::Rule(Box::new(Rule { meta, logsource, detection })))
+}
+
+fn without_key(mut node: Node, key: &str) -> Node {
+    if let NodeKind::Map(entries) = &mut node.kind {
+        entries.retain(|(k, _)| k.as_str() != Some(key));
+    }
+    node
+}
+
+/// Merges `over` into `base`: maps merge key by key, recursively, and any other value in
+/// `over` replaces the one in `base`. The result keeps `over`'s position.
+fn merge(base: Node, over: Node) -> Node {
+    let span = over.span;
+    match (base.kind, over.kind) {
+        (NodeKind::Map(mut base_entries), NodeKind::Map(over_entries)) => {
+            for (key, value) in over_entries {
+                let existing = base_entries.iter().position(|(k, _)| k.as_str().is_some() && k.as_str() == key.as_str());
+                match existing {
+                    Some(i) => {
+                        let (_, base_value) = base_entries.remove(i);
+                        base_entries.insert(i, (key, merge(base_value, value)));
+                    }
+                    None => base_entries.push((key, value)),
+                }
+            }
+            Node { kind: NodeKind::Map(base_entries), span }
+        }
+        (_, kind) => Node { kind, span },
+    }
+}
+
+/// Collects the rule files under `paths`: a file named in `paths` is taken whatever its
+/// extension, folders are walked recursively for `.yml` and `.yaml` files. The result is sorted and free of duplicates;
+/// paths that cannot be read become errors.
+pub fn find_rule_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ReadError>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        walk(path, true, &mut files, &mut errors);
+    }
+    files.sort();
+    files.dedup();
+    (files, errors)
+}
+
+fn walk(path: &Path, given: bool, files: &mut Vec<PathBuf>, errors: &mut Vec<ReadError>) {
+    let io_error = |message: String| ReadError { path: path.to_owned(), span: None, kind: ReadErrorKind::Io, message };
+
+    // A symbolic link to a folder is not followed inside a walk, so a link cycle cannot
+    // make the walk endless.
+    if !given && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) && path.is_dir() {
+        return;
+    }
+
+    let metadata = match std::fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(e) => return errors.push(io_error(format!("cannot read: {e}"))),
+    };
+    if metadata.is_file() {
+        if given || is_rule_file(path) {
+            files.push(path.to_owned());
+        }
+        return;
+    }
+    if !metadata.is_dir() {
+        return;
+    }
+
+    let entries = match std::fs::read_dir(path) {
+        Ok(entries) => entries,
+        Err(e) => return errors.push(io_error(format!("cannot list the folder: {e}"))),
+    };
+    for entry in entries {
+        match entry {
+            Ok(entry) => walk(&entry.path(), false, files, errors),
+            Err(e) => errors.push(io_error(format!("cannot list the folder: {e}"))),
+        }
+    }
+}
+
+fn is_rule_file(path: &Path) -> bool {
+    matches!(path.extension().and_then(|e| e.to_str()), Some("yml" | "yaml"))
+}

@@ -1,0 +1,385 @@
+//! A YAML tree with source positions, built from `yaml-rust2`'s event stream.
+//!
+//! The reader needs the line and column of every key and value, which `yaml-rust2`'s
+//! `Yaml` type drops, so this module builds its own small tree. It also bounds what a
+//! hostile file can cost: nesting depth and the number of nodes that aliases may copy.
+
+use yaml_rust2::parser::{Event, Parser};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+use crate::span::Span;
+use crate::value::Value;
+
+/// Deepest nesting accepted. Sigma rules nest four or five levels; the limit keeps the
+/// recursive readers above this module far from the stack's end.
+pub const MAX_DEPTH: usize = 64;
+
+/// Most nodes one file may hold once aliases are expanded, so that a "billion laughs"
+/// file of nested aliases fails fast instead of exhausting memory.
+pub const MAX_NODES: usize = 1_000_000;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub kind: NodeKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeKind {
+    Scalar(Scalar),
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scalar {
+    pub text: String,
+    pub style: TScalarStyle,
+}
+
+/// Why the YAML stream could not be read (any further).
+#[derive(Debug, Clone, PartialEq)]
+pub struct YamlError {
+    pub span: Span,
+    pub message: String,
+    pub kind: YamlErrorKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YamlErrorKind {
+    Syntax,
+    TooDeep,
+    TooLarge,
+    DuplicateKey,
+}
+
+/// The documents of a YAML stream, up to the first syntax error (if any).
+pub struct Stream {
+    pub documents: Vec<Result<Node, YamlError>>,
+    pub error: Option<YamlError>,
+}
+
+fn span_of(mark: &Marker) -> Span {
+    // yaml-rust2 counts lines from 1 and columns from 0 (in characters).
+    Span::new(to_u32(mark.line()), to_u32(mark.col() + 1))
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A node being built: a sequence or map waiting for its children.
+enum Open {
+    Seq { items: Vec<Node>, span: Span, anchor: usize },
+    Map { entries: Vec<(Node, Node)>, key: Option<Node>, span: Span, anchor: usize },
+}
+
+/// Parses every document of `text`.
+pub fn parse_stream(text: &str) -> Stream {
+    let mut parser = Parser::new_from_str(text);
+    let mut builder = Builder::default();
+    let mut documents = Vec::new();
+
+    loop {
+        let (event, mark) = match parser.next_token() {
+            Ok(next) => next,
+            Err(e) => {
+                let error = YamlError {
+                    span: span_of(e.marker()),
+                    message: e.info().to_owned(),
+                    kind: YamlErrorKind::Syntax,
+                };
+                return Stream { documents, error: Some(error) };
+            }
+        };
+
+        match event {
+            Event::StreamEnd => break,
+            Event::DocumentStart => builder.start_document(),
+            Event::DocumentEnd => {
+                if let Some(doc) = builder.finish_document() {
+                    documents.push(doc);
+                }
+            }
+            other => builder.push_event(other, &mark),
+        }
+    }
+    Stream { documents, error: None }
+}
+
+#[derive(Default)]
+struct Builder {
+    stack: Vec<Open>,
+    anchors: Vec<(usize, Node, usize)>,
+    root: Option<Node>,
+    nodes: usize,
+    error: Option<YamlError>,
+}
+
+impl Builder {
+    fn start_document(&mut self) {
+        self.stack.clear();
+        self.anchors.clear();
+        self.root = None;
+        self.error = None;
+    }
+
+    /// Returns the finished document, or `None` for an empty stream's implicit document.
+    fn finish_document(&mut self) -> Option<Result<Node, YamlError>> {
+        if let Some(error) = self.error.take() {
+            return Some(Err(error));
+        }
+        self.root.take().map(Ok)
+    }
+
+    fn fail(&mut self, span: Span, kind: YamlErrorKind, message: String) {
+        if self.error.is_none() {
+            self.error = Some(YamlError { span, message, kind });
+        }
+    }
+
+    fn push_event(&mut self, event: Event, mark: &Marker) {
+        // After an error the rest of the document is skipped, but parsing goes on so
+        // that later documents of the stream are still read.
+        if self.error.is_some() {
+            return;
+        }
+        let span = span_of(mark);
+
+        match event {
+            Event::Scalar(text, style, anchor, _tag) => {
+                let node = Node { kind: NodeKind::Scalar(Scalar { text, style }), span };
+                self.complete(node, anchor, 1);
+            }
+            Event::SequenceStart(anchor, _) => {
+                if self.stack.len() >= MAX_DEPTH {
+                    self.fail(span, YamlErrorKind::TooDeep, format!("nesting deeper than {MAX_DEPTH} levels"));
+                    return;
+                }
+                self.stack.push(Open::Seq { items: Vec::new(), span, anchor });
+            }
+            Event::MappingStart(anchor, _) => {
+                if self.stack.len() >= MAX_DEPTH {
+                    self.fail(span, YamlErrorKind::TooDeep, format!("nesting deeper than {MAX_DEPTH} levels"));
+                    return;
+                }
+                self.stack.push(Open::Map { entries: Vec::new(), key: None, span, anchor });
+            }
+            Event::SequenceEnd => {
+                if let Some(Open::Seq { items, span, anchor }) = self.stack.pop() {
+                    let size = 1 + items.iter().map(count_nodes).sum::<usize>();
+                    self.complete(Node { kind: NodeKind::Seq(items), span }, anchor, size);
+                }
+            }
+            Event::MappingEnd => {
+                if let Some(Open::Map { entries, span, anchor, .. }) = self.stack.pop() {
+                    let size = 1 + entries.iter().map(|(k, v)| count_nodes(k) + count_nodes(v)).sum::<usize>();
+                    self.complete(Node { kind: NodeKind::Map(entries), span }, anchor, size);
+                }
+            }
+            Event::Alias(id) => {
+                let Some((_, node, size)) = self.anchors.iter().rev().find(|(a, _, _)| *a == id) else {
+                    self.fail(span, YamlErrorKind::Syntax, "alias refers to an unknown anchor".to_owned());
+                    return;
+                };
+                let (node, size) = (node.clone(), *size);
+                self.complete(node, 0, size);
+            }
+            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart | Event::DocumentEnd => {}
+        }
+    }
+
+    /// Attaches a finished node to its parent (or makes it the document's root).
+    fn complete(&mut self, node: Node, anchor: usize, size: usize) {
+        self.nodes = self.nodes.saturating_add(size);
+        if self.nodes > MAX_NODES {
+            self.fail(node.span, YamlErrorKind::TooLarge, format!("more than {MAX_NODES} YAML nodes after alias expansion"));
+            return;
+        }
+        if anchor != 0 {
+            self.anchors.push((anchor, node.clone(), size));
+        }
+
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Open::Seq { items, .. }) => items.push(node),
+            Some(Open::Map { entries, key, .. }) => match key.take() {
+                None => *key = Some(node),
+                Some(k) => {
+                    if let Some(name) = k.as_str() {
+                        if entries.iter().any(|(other, _)| other.as_str() == Some(name)) {
+                            let message = format!("duplicate key `{name}`");
+                            self.fail(k.span, YamlErrorKind::DuplicateKey, message);
+                            return;
+                        }
+                    }
+                    entries.push((k, node));
+                }
+            },
+        }
+    }
+}
+
+fn count_nodes(node: &Node) -> usize {
+    match &node.kind {
+        NodeKind::Scalar(_) => 1,
+        NodeKind::Seq(items) => 1 + items.iter().map(count_nodes).sum::<usize>(),
+        NodeKind::Map(entries) => 1 + entries.iter().map(|(k, v)| count_nodes(k) + count_nodes(v)).sum::<usize>(),
+    }
+}
+
+impl Node {
+    /// The scalar's text whatever its type, for keys and string fields.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Scalar(s) => Some(&s.text),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&[(Node, Node)]> {
+        match &self.kind {
+            NodeKind::Map(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.as_map()?.iter().find(|(k, _)| k.as_str() == Some(key)).map(|(_, v)| v)
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.scalar_value(), Some(Value::Null))
+    }
+
+    /// A word for error messages: "a map", "a list", "a string", "a number", ….
+    pub fn type_name(&self) -> &'static str {
+        match &self.kind {
+            NodeKind::Map(_) => "a map",
+            NodeKind::Seq(_) => "a list",
+            NodeKind::Scalar(_) => match self.scalar_value() {
+                Some(Value::String(_)) => "a string",
+                Some(Value::Integer(_) | Value::Float(_)) => "a number",
+                Some(Value::Boolean(_)) => "a boolean",
+                _ => "null",
+            },
+        }
+    }
+
+    /// Resolves a scalar with YAML 1.2's core schema: unquoted `null`, `~` and the empty
+    /// scalar are null, `true`/`false` booleans, decimal, `0x` and `0o` integers and
+    /// decimal floats numbers; quoted and block scalars are always strings.
+    ///
+    /// NOTE: PyYAML (used by pySigma) follows YAML 1.1, where unquoted `yes`/`no`/`on`/`off`
+    /// are booleans too; here they stay strings.
+    pub fn scalar_value(&self) -> Option<Value> {
+        let NodeKind::Scalar(scalar) = &self.kind else { return None };
+        if scalar.style != TScalarStyle::Plain {
+            return Some(Value::String(scalar.text.clone()));
+        }
+        Some(resolve_plain(&scalar.text))
+    }
+}
+
+fn resolve_plain(text: &str) -> Value {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Boolean(true),
+        "false" | "False" | "FALSE" => return Value::Boolean(false),
+        _ => {}
+    }
+
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let negative = text.starts_with('-');
+    let radix_int = |digits: &str, radix: u32| {
+        i64::from_str_radix(digits, radix).ok().map(|n| if negative { -n } else { n })
+    };
+    if let Some(hex) = unsigned.strip_prefix("0x") {
+        if let Some(n) = radix_int(hex, 16) {
+            return Value::Integer(n);
+        }
+    }
+    if let Some(oct) = unsigned.strip_prefix("0o") {
+        if let Some(n) = radix_int(oct, 8) {
+            return Value::Integer(n);
+        }
+    }
+
+    if !unsigned.is_empty() && unsigned.bytes().all(|b| b.is_ascii_digit()) {
+        // An integer too large for i64 stays a string rather than silently losing digits.
+        return match text.parse::<i64>() {
+            Ok(n) => Value::Integer(n),
+            Err(_) => Value::String(text.to_owned()),
+        };
+    }
+    if is_yaml_float(unsigned) {
+        if let Ok(f) = text.parse::<f64>() {
+            if f.is_finite() {
+                return Value::Float(f);
+            }
+        }
+    }
+    Value::String(text.to_owned())
+}
+
+/// YAML 1.2 core float syntax without the `.inf`/`.nan` forms: digits with a point
+/// and/or an exponent.
+fn is_yaml_float(text: &str) -> bool {
+    let (mantissa, exponent) = match text.find(['e', 'E']) {
+        Some(i) => (&text[..i], Some(&text[i + 1..])),
+        None => (text, None),
+    };
+    let mut halves = mantissa.splitn(2, '.');
+    let whole = halves.next().unwrap_or("");
+    let fraction = halves.next();
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = digits(whole)
+        && fraction.is_none_or(digits)
+        && (!whole.is_empty() || fraction.is_some_and(|f| !f.is_empty()));
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+        !e.is_empty() && digits(e)
+    });
+    mantissa_ok && exponent_ok && (fraction.is_some() || exponent.is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_scalars_resolve() {
+        assert_eq!(resolve_plain("4688"), Value::Integer(4688));
+        assert_eq!(resolve_plain("-12"), Value::Integer(-12));
+        assert_eq!(resolve_plain("0x10"), Value::Integer(16));
+        assert_eq!(resolve_plain("1.5"), Value::Float(1.5));
+        assert_eq!(resolve_plain("1e3"), Value::Float(1000.0));
+        assert_eq!(resolve_plain("1.2.3"), Value::String("1.2.3".into()));
+        assert_eq!(resolve_plain("99999999999999999999"), Value::String("99999999999999999999".into()));
+        assert_eq!(resolve_plain("~"), Value::Null);
+        assert_eq!(resolve_plain("True"), Value::Boolean(true));
+        assert_eq!(resolve_plain("yes"), Value::String("yes".into()));
+        assert_eq!(resolve_plain("."), Value::String(".".into()));
+        assert_eq!(resolve_plain("e5"), Value::String("e5".into()));
+    }
+
+    #[test]
+    fn positions_are_one_based() {
+        let stream = parse_stream("a:\n  b: 'x'\n");
+        let doc = stream.documents[0].as_ref().unwrap();
+        let b = doc.get("a").unwrap().get("b").unwrap();
+        assert_eq!(b.span, Span::new(2, 6));
+    }
+
+    #[test]
+    fn alias_bomb_is_rejected() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let p = i - 1;
+            text.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+        }
+        let stream = parse_stream(&text);
+        let err = stream.documents[0].as_ref().unwrap_err();
+        assert_eq!(err.kind, YamlErrorKind::TooLarge);
+    }
+}
