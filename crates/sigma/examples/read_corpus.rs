@@ -22,5 +22,17 @@ fn main() {
     }
 
     let elapsed = started.elapsed();
+
+    let mut by_code = std::collections::BTreeMap::new();
+    for path in &files {
+        let file = socfeed_sigma::read_file(path);
+        for diagnostic in socfeed_sigma::check::check_file(&file, &Default::default()) {
+            *by_code.entry(diagnostic.code).or_insert(0) += 1;
+            if std::env::var_os("SHOW").is_some_and(|code| code == diagnostic.code) {
+                println!("{diagnostic}");
+            }
+        }
+    }
+    println!("diagnostics by code: {by_code:?}");
     println!("{} files, {documents} documents, {errors} errors in {:.1} ms", files.len(), elapsed.as_secs_f64() * 1000.0);
 }

@@ -1,1 +1,129 @@
-//! placeholder
+//! The rule checker: read errors and warnings for rules that read but look wrong.
+//!
+//! [`check_file`] turns a [`RuleFile`] into [`Diagnostic`]s, rendered like ruff's output:
+//! `path:line:col: CODE message`. Codes are stable; new checks get new codes.
+//!
+//! | code | severity | when |
+//! | --- | --- | --- |
+//! | E001 | error | the file or folder cannot be read, or is not UTF-8 (`ReadErrorKind::Io`) |
+//! | E002 | error | invalid YAML (`Yaml`) |
+//! | E003 | error | YAML nested too deeply or too large after alias expansion (`TooComplex`) |
+//! | E004 | error | a map has the same key twice (`DuplicateKey`) |
+//! | E005 | error | a document is not a map, or a bad `action` (`Document`) |
+//! | E006 | error | a required field is missing (`MissingField`) |
+//! | E007 | error | a field has the wrong type (`FieldType`) |
+//! | E008 | error | a field value is outside its allowed set (`FieldValue`) |
+//! | E009 | error | a selection is empty or badly shaped (`Selection`) |
+//! | E010 | error | unknown modifier (`UnknownModifier`) |
+//! | E011 | error | a modifier chain that cannot apply to its value (`Modifier`) |
+//! | E012 | error | condition syntax error (`ConditionSyntax`) |
+//! | E013 | error | the condition names an undefined selection (`UndefinedSelection`) |
+//! | W101 | warning | a selection that no condition refers to |
+//! | W102 | warning | the `all` modifier on a single value |
+//! | W103 | warning | a tag that breaks its namespace's syntax, or an unknown namespace |
+//! | W104 | warning | an ATT&CK id missing from [`CheckOptions::attack_ids`] |
+//! | W105 | warning | an ATT&CK tactic that is no longer used (`attack.defense-evasion`) |
+//! | W106 | warning | the document has no `id` |
+//! | W107 | warning | `id` is not a UUID |
+//! | W108 | warning | `status` is `deprecated` or `unsupported` |
+//! | W109 | warning | `date` or `modified` is not a `YYYY-MM-DD` date |
+//! | W110 | warning | a detection rule has no `level` |
+//! | W111 | warning | `logsource` has neither `category`, `product` nor `service` |
+
+mod documents;
+mod tags;
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::reader::{ReadErrorKind, RuleFile};
+use crate::span::Span;
+
+pub use tags::{check_tag, TagProblem};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One finding of the checker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub path: PathBuf,
+    pub span: Option<Span>,
+    pub message: String,
+}
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let path = self.path.display();
+        match self.span {
+            Some(span) => write!(f, "{path}:{span}: {} {}", self.code, self.message),
+            None => write!(f, "{path}: {} {}", self.code, self.message),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// ATT&CK ids in upper case (`T1059.001`, `G0016`, `S0154`, …). When given, every
+    /// ATT&CK id in a tag must be in it; tactic names are checked against the built-in
+    /// tactic list either way.
+    pub attack_ids: Option<HashSet<String>>,
+}
+
+/// Returns the diagnostic code for a read error kind.
+pub fn error_code(kind: ReadErrorKind) -> &'static str {
+    match kind {
+        ReadErrorKind::Io => "E001",
+        ReadErrorKind::Yaml => "E002",
+        ReadErrorKind::TooComplex => "E003",
+        ReadErrorKind::DuplicateKey => "E004",
+        ReadErrorKind::Document => "E005",
+        ReadErrorKind::MissingField => "E006",
+        ReadErrorKind::FieldType => "E007",
+        ReadErrorKind::FieldValue => "E008",
+        ReadErrorKind::Selection => "E009",
+        ReadErrorKind::UnknownModifier => "E010",
+        ReadErrorKind::Modifier => "E011",
+        ReadErrorKind::ConditionSyntax => "E012",
+        ReadErrorKind::UndefinedSelection => "E013",
+    }
+}
+
+/// Checks a file: its read errors first, then warnings for each document read, all
+/// sorted by position.
+pub fn check_file(file: &RuleFile, options: &CheckOptions) -> Vec<Diagnostic> {
+    let mut diagnostics: Vec<Diagnostic> = file
+        .errors
+        .iter()
+        .map(|error| Diagnostic {
+            code: error_code(error.kind),
+            severity: Severity::Error,
+            path: error.path.clone(),
+            span: error.span,
+            message: error.message.clone(),
+        })
+        .collect();
+
+    for document in &file.documents {
+        for warning in documents::check_document(document, &file.text, options) {
+            diagnostics.push(Diagnostic {
+                code: warning.code,
+                severity: Severity::Warning,
+                path: file.path.clone(),
+                span: Some(warning.span),
+                message: warning.message,
+            });
+        }
+    }
+
+    diagnostics.sort_by(|a, b| (a.span, a.code).cmp(&(b.span, b.code)));
+    diagnostics
+}
