@@ -1,8 +1,58 @@
 //! Sigma to KQL backends.
 //!
-//! (crate docs to be written with the first backend)
+//! A [`Backend`] turns one Sigma [`Rule`] into a KQL query for one target, or returns a
+//! [`Refusal`] that says why no faithful query exists (a log source or field the target
+//! does not model, a construct KQL cannot express). Targets:
+//!
+//! - `sentinel-asim`: Microsoft Sentinel over ASIM parsers ([`sentinel_asim`]).
+//!
+//! Each target keeps what it models (log source to table, field to column, value
+//! translations) in a data file under `data/`, compiled in. The modules beside the
+//! targets hold the KQL pieces they share: string literals, wildcard patterns, regular
+//! expressions, condition trees and the mapping file format.
+//!
+//! ```
+//! use std::path::Path;
+//!
+//! let text = r#"
+//! title: Network Connection Initiated To Mega.nz
+//! id: fdeebdf0-9f3f-4d08-84a6-4c4d13e39fe4
+//! logsource:
+//!     category: network_connection
+//!     product: windows
+//! detection:
+//!     selection:
+//!         Initiated: 'true'
+//!         DestinationHostname|endswith:
+//!             - 'mega.co.nz'
+//!             - 'mega.nz'
+//!     condition: selection
+//! "#;
+//! let file = socfeed_sigma::read_str(Path::new("mega.yml"), text.to_string());
+//! let backend = socfeed_kql::backend("sentinel-asim").unwrap();
+//! for document in &file.documents {
+//!     if let socfeed_sigma::Document::Rule(rule) = document {
+//!         let conversion = backend.convert(rule).unwrap();
+//!         assert!(conversion.query.starts_with("imNetworkSession\n| where "));
+//!         assert!(conversion.query.contains(r#"NetworkDirection == "Outbound""#));
+//!     }
+//! }
+//! ```
+
+mod condition;
+mod escape;
+mod expr;
+mod field;
+pub mod mapping;
+mod pattern;
+mod regex;
+pub mod sentinel_asim;
+mod transform;
+mod unfaithful;
 
 use socfeed_sigma::Rule;
+
+pub(crate) use unfaithful::Unfaithful;
 
 /// A KQL target that converts Sigma rules to queries.
 pub trait Backend: Send + Sync {
@@ -87,6 +137,8 @@ pub const TARGETS: &[&str] = &["sentinel-asim"];
 
 /// Returns the backend for a target name.
 pub fn backend(target: &str) -> Option<Box<dyn Backend>> {
-    let _ = target;
-    None
+    match target {
+        sentinel_asim::NAME => Some(Box::new(sentinel_asim::SentinelAsim)),
+        _ => None,
+    }
 }

@@ -1,0 +1,165 @@
+//! KQL boolean expressions and their readable, deterministic rendering.
+
+/// A `where` predicate built from comparisons.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    /// A complete comparison or function call, such as `DstPortNumber == 443`.
+    Atom(String),
+    And(Vec<Expr>),
+    Or(Vec<Expr>),
+    Not(Box<Expr>),
+}
+
+/// Lines longer than this are split at their top-level `and` / `or`.
+const MAX_LINE: usize = 100;
+const INDENT: usize = 4;
+
+impl Expr {
+    /// Joins conjuncts, flattening nested `and`s; one conjunct is returned as is.
+    pub fn and(items: Vec<Expr>) -> Expr {
+        Self::join(items, true)
+    }
+
+    /// Joins alternatives, flattening nested `or`s; one alternative is returned as is.
+    pub fn or(items: Vec<Expr>) -> Expr {
+        Self::join(items, false)
+    }
+
+    #[allow(clippy::should_implement_trait)]
+    pub fn not(inner: Expr) -> Expr {
+        match inner {
+            Expr::Not(inner) => *inner,
+            other => Expr::Not(Box::new(other)),
+        }
+    }
+
+    fn join(items: Vec<Expr>, is_and: bool) -> Expr {
+        let mut flat = Vec::with_capacity(items.len());
+        for item in items {
+            match item {
+                Expr::And(inner) if is_and => flat.extend(inner),
+                Expr::Or(inner) if !is_and => flat.extend(inner),
+                other => flat.push(other),
+            }
+        }
+        // An empty `and` holds and an empty `or` does not, as in logic.
+        match flat.len() {
+            0 => return Expr::Atom(if is_and { "true" } else { "false" }.to_string()),
+            1 => return flat.swap_remove(0),
+            _ => {}
+        }
+        if is_and {
+            Expr::And(flat)
+        } else {
+            Expr::Or(flat)
+        }
+    }
+
+    /// Renders on one line; an `or` inside an `and` (and the reverse) gets parentheses.
+    pub fn render_flat(&self) -> String {
+        match self {
+            Expr::Atom(text) => text.clone(),
+            Expr::Not(inner) => format!("not({})", inner.render_flat()),
+            Expr::And(items) | Expr::Or(items) => {
+                let op = if matches!(self, Expr::And(_)) { " and " } else { " or " };
+                let parts: Vec<String> = items.iter().map(|item| item.render_flat_operand()).collect();
+                parts.join(op)
+            }
+        }
+    }
+
+    fn render_flat_operand(&self) -> String {
+        match self {
+            Expr::And(_) | Expr::Or(_) => format!("({})", self.render_flat()),
+            _ => self.render_flat(),
+        }
+    }
+
+    /// Renders the expression, starting at column `indent`, splitting it over several
+    /// lines when one line would be longer than [`MAX_LINE`]. Continuation lines start
+    /// with their operator, and each nesting level adds four spaces.
+    pub fn render(&self, indent: usize) -> String {
+        let flat = self.render_flat();
+        if indent + flat.len() <= MAX_LINE {
+            return flat;
+        }
+
+        let pad = " ".repeat(indent);
+        match self {
+            Expr::Atom(text) => text.clone(),
+            Expr::Not(inner) => {
+                let body = inner.render(indent + INDENT);
+                format!("not(\n{pad}    {body}\n{pad})")
+            }
+            Expr::And(items) | Expr::Or(items) => {
+                let op = if matches!(self, Expr::And(_)) { "and" } else { "or" };
+                let mut out = String::new();
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push('\n');
+                        out.push_str(&pad);
+                        out.push_str(op);
+                        out.push(' ');
+                    }
+                    out.push_str(&item.render_operand(indent));
+                }
+                out
+            }
+        }
+    }
+
+    fn render_operand(&self, indent: usize) -> String {
+        match self {
+            Expr::And(_) | Expr::Or(_) => {
+                let flat = self.render_flat_operand();
+                if indent + 4 + flat.len() <= MAX_LINE {
+                    return flat;
+                }
+                let pad = " ".repeat(indent);
+                let body = self.render(indent + INDENT);
+                format!("(\n{pad}    {body}\n{pad})")
+            }
+            _ => self.render(indent),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Expr;
+
+    fn atom(text: &str) -> Expr {
+        Expr::Atom(text.to_string())
+    }
+
+    #[test]
+    fn nested_joins_flatten() {
+        let expr = Expr::and(vec![atom("a"), Expr::and(vec![atom("b"), atom("c")])]);
+        assert_eq!(expr, Expr::And(vec![atom("a"), atom("b"), atom("c")]));
+    }
+
+    #[test]
+    fn single_item_join_is_the_item() {
+        assert_eq!(Expr::or(vec![atom("a")]), atom("a"));
+    }
+
+    #[test]
+    fn or_inside_and_gets_parentheses() {
+        let expr = Expr::and(vec![atom("a"), Expr::or(vec![atom("b"), atom("c")])]);
+        assert_eq!(expr.render(8), "a and (b or c)");
+    }
+
+    #[test]
+    fn double_negation_cancels() {
+        assert_eq!(Expr::not(Expr::not(atom("a"))), atom("a"));
+    }
+
+    #[test]
+    fn long_expression_splits_lines() {
+        let long = "x".repeat(60);
+        let expr = Expr::and(vec![atom(&long), Expr::or(vec![atom(&long), atom(&long)])]);
+        let text = expr.render(4);
+        let expected = format!("{long}\n    and (\n        {long}\n        or {long}\n    )");
+        assert_eq!(text, expected);
+    }
+}

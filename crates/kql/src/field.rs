@@ -1,0 +1,395 @@
+//! Selections and detection items as KQL predicates, through a field set of a mapping
+//! file. Collects the caveats the conversion incurs on the way.
+
+use std::collections::BTreeMap;
+
+use socfeed_sigma::{
+    CompareOp, DetectionItem, FieldRefPosition, Join, Modifier, Selection, SigmaString, TimePart, ValueTest,
+};
+
+use crate::escape::string_literal;
+use crate::expr::Expr;
+use crate::mapping::{ColumnType, FieldMapping, Schema, Transform};
+use crate::pattern::{shape, string_match, Shape};
+use crate::regex::{re2_pattern, RegexFlags};
+use crate::transform::{hash_test, registry_data, registry_hive};
+use crate::{RefusalReason, Unfaithful};
+
+/// Converts selections of one rule; `caveats` gathers what the conversion changed.
+pub struct ItemConverter<'a> {
+    pub fields: &'a BTreeMap<String, FieldMapping>,
+    pub schema: &'a Schema,
+    /// The rule's log source as `product/category/service`, for messages.
+    pub logsource: &'a str,
+    /// The target's name for its columns in messages, such as `ASIM`.
+    pub target: &'a str,
+    pub caveats: Vec<String>,
+}
+
+/// A mapped field: the KQL text that stands for it and what it may hold.
+struct Column<'a> {
+    field: &'a str,
+    text: &'a str,
+    column_type: ColumnType,
+    allowed: Option<&'a [String]>,
+    mapping: &'a FieldMapping,
+}
+
+impl<'a> ItemConverter<'a> {
+    pub fn new(fields: &'a BTreeMap<String, FieldMapping>, schema: &'a Schema, logsource: &'a str, target: &'a str) -> Self {
+        Self { fields, schema, logsource, target, caveats: Vec::new() }
+    }
+
+    pub fn add_caveat(&mut self, caveat: impl Into<String>) {
+        let caveat = caveat.into();
+        if !self.caveats.contains(&caveat) {
+            self.caveats.push(caveat);
+        }
+    }
+
+    /// A selection matches when any of its groups matches, and a group when all its items do.
+    pub fn selection(&mut self, selection: &Selection) -> Result<Expr, Unfaithful> {
+        let mut groups = Vec::with_capacity(selection.groups.len());
+        for group in &selection.groups {
+            let items = group.items.iter().map(|item| self.item(item)).collect::<Result<_, _>>()?;
+            groups.push(Expr::and(items));
+        }
+        Ok(Expr::or(groups))
+    }
+
+    fn item(&mut self, item: &DetectionItem) -> Result<Expr, Unfaithful> {
+        let Some(field) = item.field.as_deref() else {
+            return Err(Unfaithful::construct(
+                "keywords",
+                format!("the rule searches keywords without a field; {} has no raw event text column for {}", self.target, self.logsource),
+            ));
+        };
+        if item.modifiers.contains(&Modifier::Expand) {
+            return Err(Unfaithful::new(
+                RefusalReason::Placeholder,
+                field,
+                format!("field {field} uses the expand modifier, whose %placeholder% values need site-specific data"),
+            ));
+        }
+        let column = self.column(field)?;
+
+        if let Some(caveat) = &column.mapping.caveat {
+            self.add_caveat(caveat.clone());
+        }
+
+        let mut tests = Vec::with_capacity(item.tests.len());
+        let mut equal_values = Vec::new();
+        let mut equal_cased = false;
+        for test in &item.tests {
+            if item.join == Join::Any {
+                if let Some((value, cased)) = self.plain_equality(&column, test) {
+                    equal_values.push(value);
+                    equal_cased = cased;
+                    continue;
+                }
+            }
+            tests.push(self.test(&column, test)?);
+        }
+
+        if equal_values.len() == 1 {
+            let op = if equal_cased { "==" } else { "=~" };
+            let literal = string_literal(&equal_values[0])?;
+            tests.insert(0, Expr::Atom(format!("{} {op} {literal}", column.text)));
+        } else if equal_values.len() > 1 {
+            let op = if equal_cased { "in" } else { "in~" };
+            let literals = equal_values.iter().map(|v| string_literal(v)).collect::<Result<Vec<_>, _>>()?;
+            tests.insert(0, Expr::Atom(format!("{} {op} ({})", column.text, literals.join(", "))));
+        }
+
+        Ok(match item.join {
+            Join::Any => Expr::or(tests),
+            Join::All => Expr::and(tests),
+        })
+    }
+
+    fn column<'c>(&self, field: &'c str) -> Result<Column<'c>, Unfaithful>
+    where
+        'a: 'c,
+    {
+        let Some(mapping) = self.fields.get(field) else {
+            return Err(Unfaithful::new(
+                RefusalReason::UnmappedField,
+                field,
+                format!("field {field} has no {} column for log source {}", self.target, self.logsource),
+            ));
+        };
+
+        let (text, column_type, allowed) = if let Some(column) = &mapping.column {
+            let column_type = self.schema.columns.get(column).copied().unwrap_or(ColumnType::String);
+            (column.as_str(), column_type, self.schema.enums.get(column).map(Vec::as_slice))
+        } else if let Some(expr) = &mapping.expr {
+            (expr.as_str(), mapping.expr_type.unwrap_or(ColumnType::String), None)
+        } else {
+            // A `hashes` mapping: each test picks its column.
+            ("", ColumnType::String, None)
+        };
+        Ok(Column { field, text, column_type, allowed, mapping })
+    }
+
+    /// The value of a plain case-(in)sensitive equality on a string column without value
+    /// tables, which several alternatives of one item fold into `in~ (…)`.
+    fn plain_equality(&mut self, column: &Column, test: &ValueTest) -> Option<(String, bool)> {
+        let plain = column.column_type == ColumnType::String
+            && column.allowed.is_none()
+            && column.mapping.values.is_empty()
+            && column.mapping.hashes.is_empty();
+        let ValueTest::String { pattern, cased } = test else { return None };
+        if !plain {
+            return None;
+        }
+        let pattern = self.transformed(column, pattern);
+        match shape(&pattern) {
+            Shape::Equals(text) => Some((text.to_string(), *cased)),
+            _ => None,
+        }
+    }
+
+    /// Applies the field's value transform, recording its caveat.
+    fn transformed(&mut self, column: &Column, pattern: &SigmaString) -> SigmaString {
+        match column.mapping.transform {
+            Some(Transform::RegistryHive) => {
+                let (out, caveats) = registry_hive(pattern);
+                for caveat in caveats {
+                    self.add_caveat(caveat);
+                }
+                out
+            }
+            Some(Transform::RegistryData) => {
+                if let Some(caveat) = registry_data(pattern) {
+                    self.add_caveat(caveat);
+                }
+                pattern.clone()
+            }
+            None => pattern.clone(),
+        }
+    }
+
+    fn test(&mut self, column: &Column, test: &ValueTest) -> Result<Expr, Unfaithful> {
+        let field = column.field;
+        match test {
+            ValueTest::String { pattern, cased } => self.string_test(column, pattern, *cased),
+            ValueTest::AnyOf { alternatives } => {
+                let converted = alternatives.iter().map(|alt| self.test(column, alt)).collect::<Result<_, _>>()?;
+                Ok(Expr::or(converted))
+            }
+            ValueTest::Not { test } => Ok(Expr::not(self.test(column, test)?)),
+            ValueTest::Number { value } => {
+                if column.column_type.is_numeric() && column.mapping.values.is_empty() {
+                    return Ok(Expr::Atom(format!("{} == {}", column.text, number_text(*value))));
+                }
+                self.string_test(column, &SigmaString::literal(number_text(*value)), false)
+            }
+            ValueTest::Boolean { value } => {
+                if column.column_type == ColumnType::Bool && column.mapping.values.is_empty() {
+                    return Ok(Expr::Atom(format!("{} == {value}", column.text)));
+                }
+                self.string_test(column, &SigmaString::literal(value.to_string()), false)
+            }
+            ValueTest::Regex { pattern, ignore_case, multi_line, dot_all } => {
+                self.require_plain(column, "re")?;
+                let flags = RegexFlags { ignore_case: *ignore_case, multi_line: *multi_line, dot_all: *dot_all };
+                let regex = re2_pattern(field, pattern, flags)?;
+                Ok(Expr::Atom(format!("{} matches regex {}", as_string(column), string_literal(&regex)?)))
+            }
+            ValueTest::Cidr { network, is_ipv6 } => {
+                self.require_plain(column, "cidr")?;
+                let function = if *is_ipv6 { "ipv6_is_in_range" } else { "ipv4_is_in_range" };
+                Ok(Expr::Atom(format!("{function}({}, {})", column.text, string_literal(network)?)))
+            }
+            ValueTest::Compare { op, value } => {
+                self.require_plain(column, "lt/lte/gt/gte")?;
+                let op = match op {
+                    CompareOp::Lt => "<",
+                    CompareOp::Lte => "<=",
+                    CompareOp::Gt => ">",
+                    CompareOp::Gte => ">=",
+                };
+                let lhs = if column.column_type.is_numeric() {
+                    column.text.to_string()
+                } else {
+                    format!("todouble({})", column.text)
+                };
+                Ok(Expr::Atom(format!("{lhs} {op} {}", number_text(*value))))
+            }
+            ValueTest::TimePart { part, value } => {
+                if column.column_type != ColumnType::Datetime {
+                    return Err(Unfaithful::construct(
+                        field,
+                        format!("field {field} is not a timestamp column in {}, so a time-part modifier cannot apply", self.target),
+                    ));
+                }
+                let lhs = match part {
+                    TimePart::Week => format!("week_of_year({})", column.text),
+                    other => format!("datetime_part({:?}, {})", time_part_name(*other), column.text),
+                };
+                Ok(Expr::Atom(format!("{lhs} == {value}")))
+            }
+            ValueTest::Null => {
+                self.add_caveat(empty_caveat(self.target));
+                Ok(Expr::Atom(format!("isempty({})", column.text)))
+            }
+            ValueTest::Exists { exists } => {
+                self.add_caveat(empty_caveat(self.target));
+                let function = if *exists { "isnotempty" } else { "isempty" };
+                Ok(Expr::Atom(format!("{function}({})", column.text)))
+            }
+            ValueTest::FieldRef { field: other, position } => self.field_ref(column, other, *position),
+        }
+    }
+
+    fn string_test(&mut self, column: &Column, pattern: &SigmaString, cased: bool) -> Result<Expr, Unfaithful> {
+        let field = column.field;
+        if !column.mapping.hashes.is_empty() {
+            return hash_test(field, &column.mapping.hashes, pattern, cased);
+        }
+
+        let pattern = self.transformed(column, pattern);
+
+        if !column.mapping.values.is_empty() {
+            let mapped = pattern
+                .as_literal()
+                .and_then(|text| column.mapping.values.iter().find(|(key, _)| key.eq_ignore_ascii_case(text)))
+                .map(|(_, value)| value.clone());
+            let Some(mapped) = mapped else {
+                let known: Vec<&str> = column.mapping.values.keys().map(String::as_str).collect();
+                return Err(Unfaithful::value(
+                    field,
+                    format!("field {field} value {:?} has no {} translation (known values: {})", pattern.to_sigma(), self.target, known.join(", ")),
+                ));
+            };
+            return self.enumerated(column, &mapped);
+        }
+
+        if column.allowed.is_some() {
+            let Some(text) = pattern.as_literal() else {
+                return Err(Unfaithful::value(
+                    field,
+                    format!("field {field} maps to an enumerated column, which the wildcard value {:?} cannot be checked against", pattern.to_sigma()),
+                ));
+            };
+            return self.enumerated(column, text);
+        }
+
+        if column.column_type == ColumnType::Bool {
+            return match pattern.as_literal().map(str::to_ascii_lowercase).as_deref() {
+                Some(text @ ("true" | "false")) => Ok(Expr::Atom(format!("{} == {text}", column.text))),
+                _ => Err(Unfaithful::value(field, format!("field {field} is boolean, but the value {:?} is not true or false", pattern.to_sigma()))),
+            };
+        }
+
+        if column.column_type.is_numeric() {
+            if let Some(number) = pattern.as_literal().and_then(|text| text.trim().parse::<f64>().ok()) {
+                return Ok(Expr::Atom(format!("{} == {}", column.text, number_text(number))));
+            }
+            if shape(&pattern) == Shape::Any {
+                self.add_caveat(any_value_caveat(field));
+            }
+            return string_match(field, &format!("tostring({})", column.text), &pattern, cased);
+        }
+
+        if shape(&pattern) == Shape::Any {
+            self.add_caveat(any_value_caveat(field));
+        }
+        string_match(field, column.text, &pattern, cased)
+    }
+
+    /// Compares an enumerated column with one of its allowed values, written as the
+    /// schema spells it.
+    fn enumerated(&self, column: &Column, value: &str) -> Result<Expr, Unfaithful> {
+        let field = column.field;
+        let canonical = match column.allowed {
+            Some(allowed) => match allowed.iter().find(|a| a.eq_ignore_ascii_case(value)) {
+                Some(found) => found.as_str(),
+                None => {
+                    return Err(Unfaithful::value(
+                        field,
+                        format!("field {field} maps to {}, whose allowed values ({}) do not include {value:?}", column.text, allowed.join(", ")),
+                    ))
+                }
+            },
+            None => value,
+        };
+        Ok(Expr::Atom(format!("{} == {}", column.text, string_literal(canonical)?)))
+    }
+
+    /// Rejects modifiers that compare raw values on a column whose values are translated.
+    fn require_plain(&self, column: &Column, modifier: &str) -> Result<(), Unfaithful> {
+        let field = column.field;
+        if column.mapping.values.is_empty() && column.mapping.hashes.is_empty() && column.allowed.is_none() {
+            return Ok(());
+        }
+        Err(Unfaithful::construct(
+            modifier,
+            format!("field {field} has translated or enumerated values in {}, so the {modifier} modifier cannot be applied faithfully", self.target),
+        ))
+    }
+
+    fn field_ref(&mut self, column: &Column, other: &str, position: FieldRefPosition) -> Result<Expr, Unfaithful> {
+        let other_column = match self.fields.get(other) {
+            Some(mapping) if mapping.values.is_empty() && mapping.hashes.is_empty() && mapping.transform.is_none() => {
+                mapping.column.as_deref().or(mapping.expr.as_deref())
+            }
+            Some(_) => None,
+            None => {
+                return Err(Unfaithful::new(
+                    RefusalReason::UnmappedField,
+                    other,
+                    format!("field {other} (named by fieldref) has no {} column for log source {}", self.target, self.logsource),
+                ))
+            }
+        };
+        let Some(other_column) = other_column else {
+            return Err(Unfaithful::construct("fieldref", format!("field {other} has translated values, so fieldref cannot compare it as is")));
+        };
+        self.require_plain(column, "fieldref")?;
+
+        let op = match position {
+            FieldRefPosition::Equals => "=~",
+            FieldRefPosition::Contains => "contains",
+            FieldRefPosition::StartsWith => "startswith",
+            FieldRefPosition::EndsWith => "endswith",
+        };
+        Ok(Expr::Atom(format!("{} {op} {other_column}", as_string(column))))
+    }
+}
+
+fn as_string(column: &Column) -> String {
+    if column.column_type == ColumnType::String {
+        column.text.to_string()
+    } else {
+        format!("tostring({})", column.text)
+    }
+}
+
+/// Writes whole numbers without a fraction, so `4688` stays `4688` and not `4688.0`.
+fn number_text(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        format!("{value}")
+    }
+}
+
+fn time_part_name(part: TimePart) -> &'static str {
+    match part {
+        TimePart::Minute => "minute",
+        TimePart::Hour => "hour",
+        TimePart::Day => "day",
+        TimePart::Week => "week_of_year",
+        TimePart::Month => "month",
+        TimePart::Year => "year",
+    }
+}
+
+fn empty_caveat(target: &str) -> String {
+    format!("{target} columns read as empty both when a source lacks the field and when its value is empty, so null and exists tests cannot tell the two apart.")
+}
+
+fn any_value_caveat(field: &str) -> String {
+    format!("The value * for {field} is tested as a non-empty column, since an absent field and an empty value read alike.")
+}

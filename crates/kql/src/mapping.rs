@@ -1,0 +1,180 @@
+//! Mapping files: which table or parser a log source reads, and which column (or
+//! column expression) each Sigma field becomes. Each backend compiles its own file in
+//! with `include_str!`; the format is shared so later backends only add data.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use socfeed_sigma::LogSource;
+
+use crate::DataSource;
+
+/// A whole mapping file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MappingFile {
+    /// Parsers or tables a query can start with, by the name the query uses.
+    pub sources: BTreeMap<String, SourceInfo>,
+    /// Log sources the target models, tried in file order.
+    pub logsources: Vec<LogsourceMapping>,
+    /// Column types and enumerations per schema, for the columns the mappings use.
+    pub schemas: BTreeMap<String, Schema>,
+    /// Field sets: Sigma field name to its mapping, one set per kind of event.
+    pub fields: BTreeMap<String, BTreeMap<String, FieldMapping>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceInfo {
+    /// The schema in [`MappingFile::schemas`] that types the source's columns.
+    pub schema: String,
+    pub description: String,
+    pub tables: Vec<String>,
+    pub connectors: Vec<String>,
+}
+
+impl SourceInfo {
+    pub fn data_source(&self, name: &str) -> DataSource {
+        DataSource {
+            name: name.to_string(),
+            description: self.description.clone(),
+            tables: self.tables.clone(),
+            connectors: self.connectors.clone(),
+        }
+    }
+}
+
+/// One Sigma log source and how the target reads it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogsourceMapping {
+    pub category: Option<String>,
+    /// Products the entry accepts; empty means the rule must name no product.
+    #[serde(default)]
+    pub products: Vec<String>,
+    pub service: Option<String>,
+    /// Key into [`MappingFile::sources`].
+    pub source: String,
+    /// Key into [`MappingFile::fields`].
+    pub fields: String,
+    /// Predicates that narrow the source to the log source's events, ANDed first.
+    #[serde(default)]
+    pub filters: Vec<String>,
+    /// Differences between the log source and the source, stated in every conversion.
+    #[serde(default)]
+    pub caveats: Vec<String>,
+}
+
+impl LogsourceMapping {
+    pub fn matches(&self, logsource: &LogSource) -> bool {
+        let product_ok = match &logsource.product {
+            Some(product) => self.products.iter().any(|p| p == product),
+            None => self.products.is_empty(),
+        };
+        product_ok && self.category == logsource.category && self.service == logsource.service
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Schema {
+    pub columns: BTreeMap<String, ColumnType>,
+    /// Allowed values of enumerated columns.
+    #[serde(default)]
+    pub enums: BTreeMap<String, Vec<String>>,
+}
+
+/// KQL scalar types of the columns the mappings use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColumnType {
+    String,
+    Int,
+    Long,
+    Real,
+    Bool,
+    Datetime,
+}
+
+impl ColumnType {
+    pub fn is_numeric(self) -> bool {
+        matches!(self, Self::Int | Self::Long | Self::Real)
+    }
+}
+
+/// How one Sigma field is read. Exactly one of `column`, `expr` and `hashes` is set.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldMapping {
+    /// The column the field maps to.
+    pub column: Option<String>,
+    /// A KQL expression standing for the field, when no single column means the same.
+    pub expr: Option<String>,
+    /// The type of `expr`.
+    #[serde(rename = "type")]
+    pub expr_type: Option<ColumnType>,
+    /// Sigma value (compared case-insensitively) to the column's value; when set, a
+    /// value outside this table is refused.
+    #[serde(default)]
+    pub values: BTreeMap<String, String>,
+    /// A value rewrite implemented in code, such as registry hive names.
+    pub transform: Option<Transform>,
+    /// For Sysmon's `Hashes` (`ALGO=hex,…`): algorithm name to the column with that hash.
+    #[serde(default)]
+    pub hashes: BTreeMap<String, String>,
+    /// Stated in the conversion whenever the rule uses the field.
+    pub caveat: Option<String>,
+}
+
+/// Value rewrites that need code rather than a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Transform {
+    /// Short and kernel hive names (`HKLM`, `\REGISTRY\MACHINE`) to the long form.
+    RegistryHive,
+    /// Registry value data: notes where Sysmon's `DWORD (0x…)` form is relied on.
+    RegistryData,
+}
+
+impl MappingFile {
+    /// Parses a mapping file and checks that every name it uses is defined.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let file: MappingFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        file.check()?;
+        Ok(file)
+    }
+
+    pub fn logsource(&self, logsource: &LogSource) -> Option<&LogsourceMapping> {
+        self.logsources.iter().find(|entry| entry.matches(logsource))
+    }
+
+    fn check(&self) -> Result<(), String> {
+        for entry in &self.logsources {
+            let source = self.sources.get(&entry.source).ok_or_else(|| format!("logsource entry names unknown source {}", entry.source))?;
+            let schema = self.schemas.get(&source.schema).ok_or_else(|| format!("source {} names unknown schema {}", entry.source, source.schema))?;
+            let fields = self.fields.get(&entry.fields).ok_or_else(|| format!("logsource entry names unknown field set {}", entry.fields))?;
+            for (field, mapping) in fields {
+                mapping.check(schema).map_err(|e| format!("field set {}, field {field}: {e}", entry.fields))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl FieldMapping {
+    fn check(&self, schema: &Schema) -> Result<(), String> {
+        let kinds = [self.column.is_some(), self.expr.is_some(), !self.hashes.is_empty()];
+        if kinds.iter().filter(|set| **set).count() != 1 {
+            return Err("set exactly one of column, expr and hashes".to_string());
+        }
+        if self.expr.is_some() && self.expr_type.is_none() {
+            return Err("an expr needs a type".to_string());
+        }
+        for column in self.column.iter().chain(self.hashes.values()) {
+            if !schema.columns.contains_key(column) {
+                return Err(format!("column {column} is not in the schema's column list"));
+            }
+        }
+        Ok(())
+    }
+}
