@@ -1,6 +1,49 @@
-//! The Sigma rule model and its reader.
+//! The Sigma rule model, its reader and a checker.
 //!
-//! (crate docs to be written with the reader)
+//! A Sigma rule describes log events in YAML: a `logsource` says which logs, a `detection`
+//! holds named selections (maps of `field|modifier: value`) and a `condition` that combines
+//! them. The reader turns rule files into the typed model of this crate, with the line and
+//! column of each document, logsource, selection, item and condition, and resolves every
+//! modifier chain into [`ValueTest`]s. Backends then translate the model into a query
+//! language without re-reading YAML or re-interpreting modifiers. [`check::check_file`]
+//! reports read errors and suspect rules with stable codes.
+//!
+//! Reading never panics and never stops at the first bad document: each
+//! [`RuleFile`] lists the documents read and the errors of the others.
+//!
+//! ```
+//! use std::path::Path;
+//! use socfeed_sigma::{read_str, Condition, Document, StrPart, ValueTest};
+//!
+//! let text = r#"
+//! title: Whoami execution
+//! id: 929a690e-bef0-4204-a928-ef5e620d6fcc
+//! logsource:
+//!     category: process_creation
+//!     product: windows
+//! detection:
+//!     selection:
+//!         Image|endswith: '\whoami.exe'
+//!     condition: selection
+//! level: low
+//! "#;
+//!
+//! let file = read_str(Path::new("whoami.yml"), text.to_owned());
+//! assert!(file.errors.is_empty());
+//! let Document::Rule(rule) = &file.documents[0] else { panic!("expected a detection rule") };
+//! assert_eq!(rule.logsource.category.as_deref(), Some("process_creation"));
+//!
+//! let item = &rule.detection.selection("selection").unwrap().groups[0].items[0];
+//! assert_eq!(item.field.as_deref(), Some("Image"));
+//! assert_eq!(item.span.line, 9);
+//!
+//! // `endswith` became a leading wildcard.
+//! let ValueTest::String { pattern, cased } = &item.tests[0] else { panic!("expected a string test") };
+//! assert_eq!(pattern.parts, [StrPart::AnyChars, StrPart::Literal("\\whoami.exe".into())]);
+//! assert!(!cased);
+//!
+//! assert_eq!(rule.detection.conditions[0].expr, Condition::Selection("selection".into()));
+//! ```
 
 pub mod check;
 pub mod condition;

@@ -203,8 +203,15 @@ impl Builder {
         match self.stack.last_mut() {
             None => self.root = Some(node),
             Some(Open::Seq { items, .. }) => items.push(node),
-            Some(Open::Map { entries, key, .. }) => match key.take() {
-                None => *key = Some(node),
+            Some(Open::Map { entries, key, span, .. }) => match key.take() {
+                None => {
+                    // A block map's start event is marked at its first `:`, so the first
+                    // key gives the position a reader expects.
+                    if entries.is_empty() && node.span < *span {
+                        *span = node.span;
+                    }
+                    *key = Some(node);
+                }
                 Some(k) => {
                     if let Some(name) = k.as_str() {
                         if entries.iter().any(|(other, _)| other.as_str() == Some(name)) {
