@@ -76,6 +76,12 @@ enum Open {
 
 /// Parses every document of `text`.
 pub fn parse_stream(text: &str) -> Stream {
+    // yaml-rust2 stops at a NUL without an error, which would make a binary file read as
+    // empty; YAML allows no control characters but tab and line breaks anyway.
+    if let Some(error) = find_control_char(text) {
+        return Stream { documents: Vec::new(), error: Some(error) };
+    }
+
     let mut parser = Parser::new_from_str(text);
     let mut builder = Builder::default();
     let mut documents = Vec::new();
@@ -84,11 +90,9 @@ pub fn parse_stream(text: &str) -> Stream {
         let (event, mark) = match parser.next_token() {
             Ok(next) => next,
             Err(e) => {
-                let error = YamlError {
-                    span: span_of(e.marker()),
-                    message: e.info().to_owned(),
-                    kind: YamlErrorKind::Syntax,
-                };
+                // yaml-rust2 bounds its own recursion on flow collections.
+                let kind = if e.info().contains("recursion limit") { YamlErrorKind::TooDeep } else { YamlErrorKind::Syntax };
+                let error = YamlError { span: span_of(e.marker()), message: e.info().to_owned(), kind };
                 return Stream { documents, error: Some(error) };
             }
         };
@@ -225,6 +229,25 @@ impl Builder {
             },
         }
     }
+}
+
+fn find_control_char(text: &str) -> Option<YamlError> {
+    let mut line = 1;
+    let mut column = 1;
+    for c in text.chars() {
+        let allowed = matches!(c, '\t' | '\n' | '\r' | '\u{85}') || !(c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}');
+        if !allowed {
+            let message = format!("control character U+{:04X} is not allowed in YAML (is this a binary file?)", u32::from(c));
+            return Some(YamlError { span: Span::new(line, column), message, kind: YamlErrorKind::Syntax });
+        }
+        if c == '\n' {
+            line += 1;
+            column = 1;
+        } else {
+            column += 1;
+        }
+    }
+    None
 }
 
 fn count_nodes(node: &Node) -> usize {
