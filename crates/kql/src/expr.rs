@@ -34,12 +34,18 @@ impl Expr {
     }
 
     fn join(items: Vec<Expr>, is_and: bool) -> Expr {
-        let mut flat = Vec::with_capacity(items.len());
+        let mut flat: Vec<Expr> = Vec::with_capacity(items.len());
+        let mut push = |item: Expr| {
+            // `a and a` is `a`, and `a or a` is `a`: a repeated comparison adds nothing.
+            if !(matches!(item, Expr::Atom(_)) && flat.contains(&item)) {
+                flat.push(item);
+            }
+        };
         for item in items {
             match item {
-                Expr::And(inner) if is_and => flat.extend(inner),
-                Expr::Or(inner) if !is_and => flat.extend(inner),
-                other => flat.push(other),
+                Expr::And(inner) if is_and => inner.into_iter().for_each(&mut push),
+                Expr::Or(inner) if !is_and => inner.into_iter().for_each(&mut push),
+                other => push(other),
             }
         }
         // An empty `and` holds and an empty `or` does not, as in logic.
@@ -139,6 +145,12 @@ mod tests {
     }
 
     #[test]
+    fn repeated_atom_is_dropped() {
+        let expr = Expr::and(vec![atom("a"), atom("b"), atom("a")]);
+        assert_eq!(expr, Expr::And(vec![atom("a"), atom("b")]));
+    }
+
+    #[test]
     fn single_item_join_is_the_item() {
         assert_eq!(Expr::or(vec![atom("a")]), atom("a"));
     }
@@ -156,10 +168,10 @@ mod tests {
 
     #[test]
     fn long_expression_splits_lines() {
-        let long = "x".repeat(60);
-        let expr = Expr::and(vec![atom(&long), Expr::or(vec![atom(&long), atom(&long)])]);
+        let (x, y, z) = ("x".repeat(60), "y".repeat(60), "z".repeat(60));
+        let expr = Expr::and(vec![atom(&x), Expr::or(vec![atom(&y), atom(&z)])]);
         let text = expr.render(4);
-        let expected = format!("{long}\n    and (\n        {long}\n        or {long}\n    )");
+        let expected = format!("{x}\n    and (\n        {y}\n        or {z}\n    )");
         assert_eq!(text, expected);
     }
 }

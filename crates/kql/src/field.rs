@@ -24,6 +24,8 @@ pub struct ItemConverter<'a> {
     /// The target's name for its columns in messages, such as `ASIM`.
     pub target: &'a str,
     pub caveats: Vec<String>,
+    /// `(alias, expression)` pairs the predicate uses, for `| extend` lines.
+    pub extends: Vec<(String, String)>,
 }
 
 /// A mapped field: the KQL text that stands for it and what it may hold.
@@ -37,7 +39,7 @@ struct Column<'a> {
 
 impl<'a> ItemConverter<'a> {
     pub fn new(fields: &'a BTreeMap<String, FieldMapping>, schema: &'a Schema, logsource: &'a str, target: &'a str) -> Self {
-        Self { fields, schema, logsource, target, caveats: Vec::new() }
+        Self { fields, schema, logsource, target, caveats: Vec::new(), extends: Vec::new() }
     }
 
     pub fn add_caveat(&mut self, caveat: impl Into<String>) {
@@ -72,6 +74,11 @@ impl<'a> ItemConverter<'a> {
             ));
         }
         let column = self.column(field)?;
+        if let (Some(alias), Some(expr)) = (&column.mapping.alias, &column.mapping.expr) {
+            if !self.extends.iter().any(|(name, _)| name == alias) {
+                self.extends.push((alias.clone(), expr.clone()));
+            }
+        }
 
         if let Some(caveat) = &column.mapping.caveat {
             self.add_caveat(caveat.clone());
@@ -123,7 +130,8 @@ impl<'a> ItemConverter<'a> {
             let column_type = self.schema.columns.get(column).copied().unwrap_or(ColumnType::String);
             (column.as_str(), column_type, self.schema.enums.get(column).map(Vec::as_slice))
         } else if let Some(expr) = &mapping.expr {
-            (expr.as_str(), mapping.expr_type.unwrap_or(ColumnType::String), None)
+            let text = mapping.alias.as_deref().unwrap_or(expr);
+            (text, mapping.expr_type.unwrap_or(ColumnType::String), None)
         } else {
             // A `hashes` mapping: each test picks its column.
             ("", ColumnType::String, None)

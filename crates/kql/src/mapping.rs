@@ -113,6 +113,9 @@ pub struct FieldMapping {
     /// The type of `expr`.
     #[serde(rename = "type")]
     pub expr_type: Option<ColumnType>,
+    /// A name for `expr`: the query computes it once with `| extend alias = expr` and
+    /// compares the alias, which keeps long expressions out of the `where`.
+    pub alias: Option<String>,
     /// Sigma value (compared case-insensitively) to the column's value; when set, a
     /// value outside this table is refused.
     #[serde(default)]
@@ -169,6 +172,14 @@ impl FieldMapping {
         }
         if self.expr.is_some() && self.expr_type.is_none() {
             return Err("an expr needs a type".to_string());
+        }
+        if let Some(alias) = &self.alias {
+            if self.expr.is_none() {
+                return Err("an alias needs an expr".to_string());
+            }
+            if schema.columns.contains_key(alias) {
+                return Err(format!("alias {alias} would hide the schema column of that name"));
+            }
         }
         for column in self.column.iter().chain(self.hashes.values()) {
             if !schema.columns.contains_key(column) {

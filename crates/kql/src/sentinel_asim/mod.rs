@@ -74,7 +74,11 @@ impl Backend for SentinelAsim {
 
         let mut conjuncts: Vec<Expr> = entry.filters.iter().map(|f| Expr::Atom(f.clone())).collect();
         conjuncts.push(predicate);
-        let query = format!("{}\n| where {}", entry.source, Expr::and(conjuncts).render(4));
+        let mut query = entry.source.clone();
+        for (alias, expr) in &items.extends {
+            query.push_str(&format!("\n| extend {alias} = {expr}"));
+        }
+        query.push_str(&format!("\n| where {}", Expr::and(conjuncts).render(4)));
 
         Ok(Conversion { target: NAME, query, data_sources: vec![source.data_source(&entry.source)], caveats: items.caveats })
     }

@@ -1,0 +1,47 @@
+//! Helpers shared by the integration tests: read a small YAML rule and convert it.
+
+use std::path::Path;
+
+use socfeed_kql::{backend, Conversion, Refusal};
+use socfeed_sigma::Document;
+
+/// Reads one rule from YAML text, failing the test on read errors.
+pub fn rule(text: &str) -> socfeed_sigma::Rule {
+    let file = socfeed_sigma::read_str(Path::new("test.yml"), text.to_string());
+    assert!(file.errors.is_empty(), "read errors: {:?}", file.errors);
+    match file.documents.into_iter().next() {
+        Some(Document::Rule(rule)) => *rule,
+        other => panic!("expected one rule, got {other:?}"),
+    }
+}
+
+pub fn convert(text: &str) -> Result<Conversion, Refusal> {
+    backend("sentinel-asim").expect("target exists").convert(&rule(text))
+}
+
+/// The query and caveats of a conversion, or the refusal, as snapshot text.
+pub fn render(text: &str) -> String {
+    match convert(text) {
+        Ok(conversion) => {
+            let mut out = conversion.query;
+            for caveat in &conversion.caveats {
+                out.push_str("\n// caveat: ");
+                out.push_str(caveat);
+            }
+            out
+        }
+        Err(refusal) => format!(
+            "refused: {} subject={:?} logsource={}\n{}",
+            refusal.reason.code(),
+            refusal.subject,
+            refusal.logsource,
+            refusal.message
+        ),
+    }
+}
+
+/// A rule for `logsource` (YAML lines) with the given detection (YAML lines).
+pub fn rule_text(logsource: &str, detection: &str) -> String {
+    let indent = |block: &str| block.lines().map(|l| format!("    {l}\n")).collect::<String>();
+    format!("title: Test\nlogsource:\n{}detection:\n{}", indent(logsource), indent(detection))
+}

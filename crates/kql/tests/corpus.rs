@@ -1,0 +1,135 @@
+//! Converts every SigmaHQ rule of the shared corpus with the `sentinel-asim` target.
+//! Skips when the shared data folder is absent.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use socfeed_kql::{backend, Conversion, Refusal};
+use socfeed_sigma::Document;
+
+/// Rule folders converted, under `sigmahq/` of the shared corpus.
+const FOLDERS: &[&str] = &["rules", "rules-emerging-threats", "rules-threat-hunting"];
+
+/// Converted rules must not fall below this count (measured: see the crate's report).
+const MIN_CONVERTED: usize = 2260;
+
+fn corpus_root() -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/sigmahq");
+    root.is_dir().then_some(root)
+}
+
+fn rule_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            rule_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "yml" || e == "yaml") {
+            out.push(path);
+        }
+    }
+}
+
+struct Outcome {
+    path: PathBuf,
+    id: Option<String>,
+    result: Result<Conversion, Refusal>,
+}
+
+fn convert_corpus(root: &Path) -> Vec<Outcome> {
+    let mut files = Vec::new();
+    for folder in FOLDERS {
+        rule_files(&root.join(folder), &mut files);
+    }
+    files.sort();
+
+    let backend = backend("sentinel-asim").expect("sentinel-asim is a target");
+    let mut outcomes = Vec::new();
+    for path in files {
+        let file = socfeed_sigma::read_file(&path);
+        for document in &file.documents {
+            if let Document::Rule(rule) = document {
+                outcomes.push(Outcome { path: path.clone(), id: rule.meta.id.clone(), result: backend.convert(rule) });
+            }
+        }
+    }
+    outcomes
+}
+
+#[test]
+fn corpus_conversion_counts() {
+    let Some(root) = corpus_root() else {
+        eprintln!("skipping: ../shared not found");
+        return;
+    };
+
+    let started = Instant::now();
+    let outcomes = convert_corpus(&root);
+    let elapsed = started.elapsed();
+
+    let converted = outcomes.iter().filter(|o| o.result.is_ok()).count();
+    let mut by_reason: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut by_subject: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for outcome in &outcomes {
+        if let Err(refusal) = &outcome.result {
+            *by_reason.entry(refusal.reason.code()).or_default() += 1;
+            let subject = refusal.subject.clone().unwrap_or_default();
+            *by_subject.entry((refusal.reason.code().to_string(), subject)).or_default() += 1;
+            assert!(!refusal.message.is_empty(), "{}: refusal without a message", outcome.path.display());
+        }
+    }
+
+    let mut subjects: Vec<_> = by_subject.into_iter().collect();
+    subjects.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    eprintln!("rules: {}, converted: {converted}, read+convert time: {elapsed:?}", outcomes.len());
+    eprintln!("refusals by reason: {by_reason:?}");
+    for ((reason, subject), count) in subjects.iter().take(40) {
+        eprintln!("  {count:5} {reason} {subject}");
+    }
+
+    assert!(outcomes.len() >= 3700, "expected the whole corpus, read {} rules", outcomes.len());
+    assert!(converted >= MIN_CONVERTED, "converted {converted} rules, expected at least {MIN_CONVERTED}");
+}
+
+#[test]
+fn corpus_mega_nz_query() {
+    let Some(root) = corpus_root() else {
+        eprintln!("skipping: ../shared not found");
+        return;
+    };
+    let path = root.join("rules/windows/network_connection/net_connection_win_domain_mega_nz.yml");
+    let file = socfeed_sigma::read_file(&path);
+    let Some(Document::Rule(rule)) = file.documents.first() else {
+        panic!("{} holds no rule: {:?}", path.display(), file.errors);
+    };
+    assert_eq!(rule.meta.id.as_deref(), Some("fdeebdf0-9f3f-4d08-84a6-4c4d13e39fe4"));
+
+    let conversion = backend("sentinel-asim").unwrap().convert(rule).expect("the Mega.nz rule converts");
+    let query = &conversion.query;
+    assert!(query.starts_with("imNetworkSession\n| where "), "{query}");
+    assert!(query.contains(r#"NetworkDirection == "Outbound""#), "{query}");
+    assert!(query.contains(r#"DstFQDN endswith "mega.co.nz""#), "{query}");
+    assert!(query.contains(r#"DstFQDN endswith "mega.nz""#), "{query}");
+    assert!(!query.contains("true"), "Initiated must not be compared with true: {query}");
+    assert_eq!(conversion.data_sources[0].name, "imNetworkSession");
+}
+
+#[test]
+fn corpus_every_outcome_is_explained() {
+    let Some(root) = corpus_root() else {
+        eprintln!("skipping: ../shared not found");
+        return;
+    };
+    for outcome in convert_corpus(&root) {
+        match &outcome.result {
+            Ok(conversion) => {
+                assert!(conversion.query.contains("\n| where "), "{}: {}", outcome.path.display(), conversion.query);
+                assert_eq!(conversion.data_sources.len(), 1, "{}", outcome.path.display());
+            }
+            Err(refusal) => {
+                assert!(refusal.subject.is_some(), "{} ({:?}): refusal without a subject", outcome.path.display(), outcome.id);
+            }
+        }
+    }
+}
