@@ -1,0 +1,225 @@
+//! The per-rule data the pages and JSON documents are made from.
+
+use std::collections::HashSet;
+use std::path::{Component, Path};
+
+use serde::Serialize;
+use socfeed_sigma::{Document, LogSource, ReadError};
+
+use crate::enrich::{ConversionStatus, Enrichment, TargetResult};
+
+/// Where SigmaHQ rules are published; a path inside a `rules*` folder is linked under it.
+const SIGMAHQ_BLOB_URL: &str = "https://github.com/SigmaHQ/sigma/blob/master/";
+const DRL_NAME: &str = "Detection Rule License (DRL) 1.1";
+const DRL_URL: &str = "https://github.com/SigmaHQ/Detection-Rule-License";
+
+/// One rule document with its conversions and enrichment: the content of `rules/<page>.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleEntry {
+    /// The page's file name without extension: the rule id, or a slug of the file name.
+    pub page: String,
+    /// `rule`, `correlation` or `filter`.
+    pub kind: &'static str,
+    pub title: String,
+    pub id: Option<String>,
+    pub status: Option<&'static str>,
+    pub level: Option<&'static str>,
+    pub description: Option<String>,
+    pub author: Option<String>,
+    pub date: Option<String>,
+    pub modified: Option<String>,
+    pub references: Vec<String>,
+    pub tags: Vec<String>,
+    pub falsepositives: Vec<String>,
+    pub logsource: Option<LogSource>,
+    pub source: RuleSource,
+    pub license: License,
+    pub conversions: Vec<TargetResult>,
+    pub enrichment: Enrichment,
+    /// The rule file's text, shown on the page but left out of the JSON document.
+    #[serde(skip)]
+    pub yaml: String,
+}
+
+/// Where the rule comes from.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleSource {
+    /// The path relative to the SigmaHQ repository root, or the local path as given.
+    pub path: String,
+    /// The rule on GitHub, for rules inside a SigmaHQ `rules*` folder.
+    pub url: Option<String>,
+}
+
+/// The licence the rule is shared under and the attribution it asks for.
+#[derive(Debug, Clone, Serialize)]
+pub struct License {
+    pub name: Option<String>,
+    pub url: Option<String>,
+    /// The credit line shown with the rule: title, author, licence and source.
+    pub attribution: String,
+}
+
+/// A file or document that could not be read, for the errors page and the report.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ErrorEntry {
+    pub path: String,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    pub message: String,
+}
+
+impl ErrorEntry {
+    pub fn from_read_error(error: &ReadError) -> Self {
+        Self {
+            path: display_path(&error.path),
+            line: error.span.map(|s| s.line),
+            column: error.span.map(|s| s.column),
+            message: error.message.clone(),
+        }
+    }
+}
+
+/// A row of the list page and of `index.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleSummary<'a> {
+    pub page: &'a str,
+    pub title: &'a str,
+    pub id: Option<&'a str>,
+    pub kind: &'static str,
+    pub level: Option<&'static str>,
+    pub status: Option<&'static str>,
+    /// `modified`, or `date` when the rule was never modified, with `/` written as `-`.
+    pub date: Option<String>,
+    pub tactics: Vec<String>,
+    pub techniques: Vec<String>,
+    pub logsource: String,
+    /// Target name and conversion status, one pair per target.
+    pub conversions: Vec<(String, &'static str)>,
+    pub confidence: &'static str,
+}
+
+impl RuleEntry {
+    pub fn summary(&self, tactics: Vec<String>) -> RuleSummary<'_> {
+        RuleSummary {
+            page: &self.page,
+            title: &self.title,
+            id: self.id.as_deref(),
+            kind: self.kind,
+            level: self.level,
+            status: self.status,
+            date: self.sort_date(),
+            tactics,
+            techniques: self.enrichment.attack.techniques.iter().map(|t| t.id.clone()).collect(),
+            logsource: self.enrichment.data_sources.logsource.clone(),
+            conversions: self.conversions.iter().map(|c| (c.target.clone(), c.status.code())).collect(),
+            confidence: self.enrichment.confidence.level.name(),
+        }
+    }
+
+    pub fn sort_date(&self) -> Option<String> {
+        self.modified.as_ref().or(self.date.as_ref()).map(|d| d.replace('/', "-"))
+    }
+
+    pub fn is_converted(&self) -> bool {
+        self.conversions.iter().any(|c| c.status == ConversionStatus::Converted)
+    }
+}
+
+/// The model fields of a document that the entry copies.
+pub fn entry_fields(document: &Document) -> (&'static str, Option<LogSource>) {
+    match document {
+        Document::Rule(rule) => ("rule", Some(rule.logsource.clone())),
+        Document::Correlation(_) => ("correlation", None),
+        Document::Filter(filter) => ("filter", Some(filter.logsource.clone())),
+    }
+}
+
+/// Finds the rule's place in the SigmaHQ repository: the path from the last folder whose
+/// name starts with `rules` (`rules/`, `rules-emerging-threats/`, …).
+pub fn rule_source(path: &Path) -> RuleSource {
+    let components: Vec<Component> = path.components().collect();
+    let folder_count = components.len().saturating_sub(1);
+    let rules_folder = components[..folder_count]
+        .iter()
+        .rposition(|c| matches!(c, Component::Normal(name) if name.to_string_lossy().starts_with("rules")));
+
+    match rules_folder {
+        Some(start) => {
+            let relative: Vec<String> = components[start..]
+                .iter()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            let relative = relative.join("/");
+            RuleSource { url: Some(format!("{SIGMAHQ_BLOB_URL}{relative}")), path: relative }
+        }
+        None => RuleSource { path: display_path(path), url: None },
+    }
+}
+
+/// The rule's licence: its own `license` field, else the DRL for SigmaHQ rules.
+pub fn license(
+    declared: Option<&str>,
+    source: &RuleSource,
+    title: &str,
+    author: Option<&str>,
+) -> License {
+    let (name, url) = match declared {
+        Some(name) => (Some(name.to_owned()), None),
+        None if source.url.is_some() => (Some(DRL_NAME.to_owned()), Some(DRL_URL.to_owned())),
+        None => (None, None),
+    };
+    let by = author.map_or_else(|| "an unnamed author".to_owned(), |a| a.to_owned());
+    let under = name.as_deref().map_or_else(|| "no stated licence".to_owned(), |n| format!("the {n}"));
+    let from = source.url.as_deref().unwrap_or(&source.path);
+    let attribution = format!("\"{title}\" by {by}, shared under {under}. Source: {from}");
+    License { name, url, attribution }
+}
+
+pub fn display_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// Gives each entry a page name that is unique and safe as a file name.
+///
+/// Entries must arrive in a fixed order (by path, then document) so the names are stable.
+pub fn assign_page_names(entries: &mut [RuleEntry], paths: &[&Path]) {
+    let mut taken: HashSet<String> = HashSet::new();
+    for (entry, path) in entries.iter_mut().zip(paths) {
+        let base = match entry.id.as_deref().filter(|id| is_safe_name(id)) {
+            Some(id) => id.to_ascii_lowercase(),
+            None => slug(path.file_stem().map(|s| s.to_string_lossy()).as_deref().unwrap_or("rule")),
+        };
+        let mut name = base.clone();
+        let mut n = 2;
+        while !taken.insert(name.clone()) {
+            name = format!("{base}-{n}");
+            n += 1;
+        }
+        entry.page = name;
+    }
+}
+
+/// Letters, digits, `-`, `_` and `.`, not starting with `.`, at most 100 bytes.
+fn is_safe_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 100
+        && !name.starts_with('.')
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// Lower-case ASCII letters and digits joined by single `-`.
+pub fn slug(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+        if slug.len() >= 80 {
+            break;
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    if slug.is_empty() { "rule".to_owned() } else { slug.to_owned() }
+}

@@ -1,0 +1,230 @@
+//! Building the site from a few small rules.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use socfeed_feed::attack::AttackMatrix;
+use socfeed_feed::{build_site, BuildOptions, BuildReport};
+
+const MEGA_ID: &str = "fdeebdf0-9f3f-4d08-84a6-4c4d13e39fe4";
+
+/// A small STIX bundle with the tactics and techniques the test rules name.
+const BUNDLE: &str = r#"{"type":"bundle","id":"bundle--t","objects":[
+  {"type":"x-mitre-matrix","id":"x-mitre-matrix--1","name":"Enterprise ATT&CK",
+   "tactic_refs":["x-mitre-tactic--stealth","x-mitre-tactic--impair","x-mitre-tactic--exfil"]},
+  {"type":"x-mitre-tactic","id":"x-mitre-tactic--exfil","name":"Exfiltration","x_mitre_shortname":"exfiltration",
+   "external_references":[{"source_name":"mitre-attack","external_id":"TA0010","url":"https://attack.mitre.org/tactics/TA0010"}]},
+  {"type":"x-mitre-tactic","id":"x-mitre-tactic--stealth","name":"Stealth","x_mitre_shortname":"stealth",
+   "external_references":[{"source_name":"mitre-attack","external_id":"TA0005","url":"https://attack.mitre.org/tactics/TA0005"}]},
+  {"type":"x-mitre-tactic","id":"x-mitre-tactic--impair","name":"Defense Impairment","x_mitre_shortname":"defense-impairment",
+   "external_references":[{"source_name":"mitre-attack","external_id":"TA0112","url":"https://attack.mitre.org/tactics/TA0112"}]},
+  {"type":"attack-pattern","id":"attack-pattern--web","name":"Exfiltration Over Web Service",
+   "kill_chain_phases":[{"kill_chain_name":"mitre-attack","phase_name":"exfiltration"}],
+   "external_references":[{"source_name":"mitre-attack","external_id":"T1567","url":"https://attack.mitre.org/techniques/T1567"}]},
+  {"type":"attack-pattern","id":"attack-pattern--cloud","name":"Exfiltration to Cloud Storage","x_mitre_is_subtechnique":true,
+   "kill_chain_phases":[{"kill_chain_name":"mitre-attack","phase_name":"exfiltration"}],
+   "external_references":[{"source_name":"mitre-attack","external_id":"T1567.002","url":"https://attack.mitre.org/techniques/T1567/002"}]},
+  {"type":"attack-pattern","id":"attack-pattern--tools","name":"Disable or Modify Tools",
+   "kill_chain_phases":[{"kill_chain_name":"mitre-attack","phase_name":"defense-impairment"}],
+   "external_references":[{"source_name":"mitre-attack","external_id":"T1685","url":"https://attack.mitre.org/techniques/T1685"}]},
+  {"type":"relationship","id":"relationship--1","relationship_type":"subtechnique-of",
+   "source_ref":"attack-pattern--cloud","target_ref":"attack-pattern--web"}
+]}"#;
+
+fn test_rules() -> Vec<PathBuf> {
+    vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data")]
+}
+
+fn matrix() -> AttackMatrix {
+    AttackMatrix::from_slice(BUNDLE.as_bytes(), Path::new("test-bundle.json")).unwrap()
+}
+
+fn build(out_dir: &Path, attack: Option<&AttackMatrix>) -> BuildReport {
+    let rule_paths = test_rules();
+    let options = BuildOptions { out_dir, rule_paths: &rule_paths, attack, generated_at: None };
+    build_site(&options).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_str(&read(path)).unwrap()
+}
+
+/// Every file of a folder, by path relative to it.
+fn snapshot_dir(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(next) = pending.pop() {
+        for item in std::fs::read_dir(&next).unwrap() {
+            let path = item.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.insert(path.strip_prefix(dir).unwrap().to_owned(), std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn site_layout_and_report() {
+    let out = tempfile::tempdir().unwrap();
+    let report = build(out.path(), Some(&matrix()));
+
+    assert_eq!(report.files_read, 5);
+    assert_eq!(report.documents, 4);
+    assert_eq!(report.errors.len(), 2);
+    for name in ["index.html", "index.json", "coverage.html", "errors.html", "style.css", "list.js"] {
+        assert!(out.path().join(name).is_file(), "{name} missing");
+    }
+    for page in [MEGA_ID, "script-title", "no-id-twice", "no-id-twice-2"] {
+        assert!(out.path().join(format!("rules/{page}.html")).is_file(), "{page}.html missing");
+        assert!(out.path().join(format!("rules/{page}.json")).is_file(), "{page}.json missing");
+    }
+    let per_target: usize = report.targets.values().map(|t| t.converted + t.skipped + t.refused.values().sum::<usize>()).sum();
+    assert_eq!(per_target, report.documents * socfeed_kql::TARGETS.len());
+}
+
+#[test]
+fn errors_listed_with_positions() {
+    let out = tempfile::tempdir().unwrap();
+    let report = build(out.path(), None);
+
+    let broken = report.errors.iter().find(|e| e.path.ends_with("broken.yml")).unwrap();
+    assert_eq!(broken.line, Some(7));
+    assert!(broken.message.contains("missing_selection"), "{}", broken.message);
+    let not_yaml = report.errors.iter().find(|e| e.path.ends_with("not_yaml.yml")).unwrap();
+    assert!(not_yaml.line.is_some());
+
+    let errors_page = read(&out.path().join("errors.html"));
+    assert!(errors_page.contains("broken.yml"));
+    assert!(errors_page.contains("missing_selection"));
+    let index = read_json(&out.path().join("index.json"));
+    assert_eq!(index["errors"].as_array().unwrap().len(), 2);
+    assert!(read(&out.path().join("index.html")).contains("2 read errors"));
+}
+
+#[test]
+fn rule_markup_is_escaped() {
+    let out = tempfile::tempdir().unwrap();
+    build(out.path(), Some(&matrix()));
+
+    let page = read(&out.path().join("rules/script-title.html"));
+    assert!(!page.contains("<script>alert(1)"), "raw title in the rule page");
+    assert!(!page.contains("<img src=x"), "raw description in the rule page");
+    assert!(!page.contains("<b>Mallory"), "raw author in the rule page");
+    assert!(page.contains("<h1>&lt;script&gt;alert(1)&lt;&#x2f;script&gt;</h1>"));
+
+    let index = read(&out.path().join("index.html"));
+    assert!(!index.contains("<script>alert(1)"), "raw title in the list page");
+    assert!(index.contains(r#""title":"\u003cscript\u003ealert(1)\u003c/script\u003e""#));
+    // The only `</script>` tags are the page's own two.
+    assert_eq!(index.matches("</script>").count(), 2);
+
+    let mega = read(&out.path().join(format!("rules/{MEGA_ID}.html")));
+    assert!(!mega.contains("href=\"javascript:"), "a javascript: reference became a link");
+    assert!(mega.contains("javascript:alert(2)"));
+}
+
+#[test]
+fn build_is_deterministic() {
+    let first = tempfile::tempdir().unwrap();
+    let second = tempfile::tempdir().unwrap();
+    build(first.path(), Some(&matrix()));
+    build(second.path(), Some(&matrix()));
+    assert_eq!(snapshot_dir(first.path()), snapshot_dir(second.path()));
+}
+
+#[test]
+fn rebuild_removes_stale_pages() {
+    let out = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(out.path().join("rules")).unwrap();
+    std::fs::write(out.path().join("rules/gone.html"), "old").unwrap();
+    std::fs::write(out.path().join("rules/notes.txt"), "kept").unwrap();
+    build(out.path(), None);
+    assert!(!out.path().join("rules/gone.html").exists());
+    assert!(out.path().join("rules/notes.txt").exists());
+}
+
+#[test]
+fn list_is_newest_first() {
+    let out = tempfile::tempdir().unwrap();
+    build(out.path(), None);
+    let index = read_json(&out.path().join("index.json"));
+    let pages: Vec<&str> = index["rules"].as_array().unwrap().iter().map(|r| r["page"].as_str().unwrap()).collect();
+    assert_eq!(pages, ["script-title", MEGA_ID, "no-id-twice", "no-id-twice-2"]);
+}
+
+#[test]
+fn rule_json_with_matrix() {
+    let out = tempfile::tempdir().unwrap();
+    build(out.path(), Some(&matrix()));
+    let rule = read_json(&out.path().join(format!("rules/{MEGA_ID}.json")));
+
+    let technique = &rule["enrichment"]["attack"]["techniques"][0];
+    assert_eq!(technique["id"], "T1567.002");
+    assert_eq!(technique["name"], "Exfiltration to Cloud Storage");
+    assert_eq!(technique["parent"]["name"], "Exfiltration Over Web Service");
+    assert_eq!(technique["tactics"][0]["name"], "Exfiltration");
+    assert_eq!(rule["source"]["path"], "rules/windows/network_connection/net_connection_win_domain_mega_nz.yml");
+    assert_eq!(rule["license"]["name"], "Detection Rule License (DRL) 1.1");
+    assert!(rule["license"]["attribution"].as_str().unwrap().contains("Florian Roth"));
+    assert_eq!(rule["conversions"].as_array().unwrap().len(), socfeed_kql::TARGETS.len());
+
+    let attack_part = serde_json::json!({
+        "attack": rule["enrichment"]["attack"],
+        "source": rule["source"],
+        "license": rule["license"],
+    });
+    insta::assert_json_snapshot!("mega_attack_source_license", attack_part);
+}
+
+#[test]
+fn local_rule_has_no_sigmahq_link() {
+    let out = tempfile::tempdir().unwrap();
+    build(out.path(), None);
+    let rule = read_json(&out.path().join("rules/script-title.json"));
+    assert!(rule["source"]["url"].is_null());
+    assert!(rule["source"]["path"].as_str().unwrap().ends_with("tests/data/local/script_title.yml"));
+    assert!(rule["license"]["name"].is_null());
+}
+
+#[test]
+fn without_matrix_names_are_missing() {
+    let out = tempfile::tempdir().unwrap();
+    build(out.path(), None);
+    let rule = read_json(&out.path().join(format!("rules/{MEGA_ID}.json")));
+    let attack = &rule["enrichment"]["attack"];
+    assert_eq!(attack["matrix_loaded"], false);
+    assert_eq!(attack["techniques"][0]["id"], "T1567.002");
+    assert!(attack["techniques"][0]["name"].is_null());
+    assert_eq!(attack["techniques"][0]["tactics"][0]["shortname"], "exfiltration");
+
+    let page = read(&out.path().join(format!("rules/{MEGA_ID}.html")));
+    assert!(page.contains("Names missing"));
+    let coverage = read(&out.path().join("coverage.html"));
+    assert!(coverage.contains("No ATT&amp;CK bundle was loaded"));
+    assert!(coverage.contains("index.html?technique=T1567"));
+}
+
+#[test]
+fn coverage_links_and_counts() {
+    let out = tempfile::tempdir().unwrap();
+    build(out.path(), Some(&matrix()));
+    let coverage = read(&out.path().join("coverage.html"));
+
+    let stealth = coverage.find(">Stealth<").unwrap();
+    let impairment = coverage.find(">Defense Impairment<").unwrap();
+    let exfiltration = coverage.find(">Exfiltration<").unwrap();
+    assert!(stealth < impairment && impairment < exfiltration, "tactics out of matrix order");
+    assert!(coverage.contains(r#"<a href="index.html?technique=T1567"><span class="tid">T1567</span> Exfiltration Over Web Service</a>"#));
+    assert!(coverage.contains(r#"href="index.html?technique=T1567.002""#));
+    assert!(coverage.contains(r#"href="index.html?technique=T1685""#));
+}
