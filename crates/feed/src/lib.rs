@@ -6,3 +6,4 @@ pub mod site;
 
 pub use error::FeedError;
 pub use site::{build_site, BuildOptions, BuildReport};
+pub mod serve;
