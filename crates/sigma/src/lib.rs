@@ -1,7 +1,7 @@
 //! The Sigma rule model, its reader and a checker.
 //!
-//! A Sigma rule describes log events in YAML: a `logsource` says which logs, a `detection`
-//! holds named selections (maps of `field|modifier: value`) and a `condition` that combines
+//! A Sigma rule describes log events in YAML: a `logsource` names the logs, a `detection`
+//! contains named selections (maps of `field|modifier: value`) and a `condition` that combines
 //! them. The reader turns rule files into the typed model of this crate, with the line and
 //! column of each document, logsource, selection, item and condition, and resolves every
 //! modifier chain into [`ValueTest`]s. Backends then translate the model into a query

@@ -100,14 +100,28 @@ impl SigmaString {
     }
 
     /// Renders the string back in Sigma syntax, escaping literal `*`, `?` and `\`
-    /// where they would otherwise be read as wildcards or escapes.
+    /// where they would otherwise be read as wildcards or escapes, so that
+    /// `SigmaString::parse(&s.to_sigma()) == s`.
     pub fn to_sigma(&self) -> String {
         let mut out = String::new();
-        for part in &self.parts {
+        for (index, part) in self.parts.iter().enumerate() {
             match part {
                 StrPart::Literal(text) => {
-                    for c in text.chars() {
-                        if matches!(c, '*' | '?') {
+                    // A wildcard after this literal renders as `*` or `?`, which would turn
+                    // a trailing backslash into an escape.
+                    let wildcard_follows =
+                        matches!(self.parts.get(index + 1), Some(StrPart::AnyChars | StrPart::AnyChar));
+                    let mut chars = text.chars().peekable();
+                    while let Some(c) = chars.next() {
+                        let escape = match c {
+                            '*' | '?' => true,
+                            '\\' => match chars.peek() {
+                                Some(next) => matches!(next, '*' | '?' | '\\'),
+                                None => wildcard_follows,
+                            },
+                            _ => false,
+                        };
+                        if escape {
                             out.push('\\');
                         }
                         out.push(c);
@@ -130,7 +144,7 @@ impl SigmaString {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "type", content = "value")]
 pub enum Value {
-    /// A YAML string. `raw` keeps the text as written, wildcards unprocessed.
+    /// A YAML string as written, wildcards and escapes not yet processed.
     String(String),
     Integer(i64),
     Float(f64),
@@ -149,5 +163,22 @@ impl Value {
             Value::Boolean(b) => Some(b.to_string()),
             Value::Null => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn to_sigma_round_trips() {
+        for raw in ["C:\\Windows\\*\\cmd.exe", "a\\*b", "a\\\\", "x\\?y*", "\\\\server\\share", "trailing\\"] {
+            let parsed = SigmaString::parse(raw);
+            assert_eq!(SigmaString::parse(&parsed.to_sigma()), parsed, "{raw}");
+        }
+        let mut with_wildcard = SigmaString::literal("dir\\");
+        with_wildcard.push(StrPart::AnyChars);
+        assert_eq!(with_wildcard.to_sigma(), "dir\\\\*");
+        assert_eq!(SigmaString::parse(&with_wildcard.to_sigma()), with_wildcard);
     }
 }

@@ -25,7 +25,7 @@ fn rule(text: &str) -> Rule {
     }
 }
 
-/// The tests of the first item of the selection named `selection`.
+/// Returns the tests of the first item of the selection named `selection`.
 fn tests_of(detection: &str) -> Vec<ValueTest> {
     let rule = rule(&with_detection(detection));
     rule.detection.selection("selection").unwrap().groups[0].items[0].tests.clone()

@@ -2,9 +2,10 @@
 //! [`ValueTest`]s that backends consume.
 //!
 //! Modifiers apply left to right. Transforming modifiers (`contains`, `base64`, `windash`,
-//! …) change the value; `re`, `cidr`, `lt`, `fieldref`, `exists` and the time modifiers turn
-//! it into a finished test that only `i`/`m`/`s` (after `re`) or a position modifier (after
-//! `fieldref`) may follow; `all`, `cased` and `neq` are flags that hold wherever they stand.
+//! …) change the value. `re`, `cidr`, `lt`, `fieldref`, `exists` and the time modifiers turn
+//! it into a finished test, which only `i`/`m`/`s` (after `re`) or a position modifier
+//! (after `fieldref`) may follow. `all`, `cased` and `neq` are flags that apply wherever
+//! they appear in the chain.
 
 use std::net::IpAddr;
 
@@ -213,13 +214,14 @@ fn step(modifier: Modifier, operand: Operand, value: &Value, span: Span) -> Resu
     }
 }
 
-/// The flags are handled by the caller; this keeps `step` total without a panic.
+/// Rejects a flag modifier, which `apply_one` handles before calling `step`, so `step`
+/// needs no panic for them.
 fn unreachable_flag(span: Span, name: &str) -> Result<Vec<Operand>> {
     Err(chain_error(span, format!("internal error: flag modifier `{name}` reached the value chain")))
 }
 
-/// The modifiers that may follow a finished test: regex flags after `re`, positions
-/// after `fieldref`.
+/// Applies a modifier to a finished test: only regex flags after `re` and positions after
+/// `fieldref` are allowed.
 fn after_test(modifier: Modifier, mut test: ValueTest, span: Span) -> Result<Vec<Operand>> {
     let name = modifier.name();
     match (&mut test, modifier) {
@@ -277,7 +279,7 @@ fn as_text(operand: Operand, value: &Value) -> Option<SigmaString> {
     }
 }
 
-/// The operand as plain text without wildcards, for modifiers that encode or parse it.
+/// Returns the operand as plain text without wildcards, for modifiers that encode or parse it.
 fn literal_string(operand: Operand, value: &Value, name: &str, span: Span) -> Result<String> {
     let text = as_text(operand, value).ok_or_else(|| chain_error(span, format!("modifier `{name}` cannot apply to null")))?;
     match text.as_literal() {
@@ -320,10 +322,11 @@ fn expand_placeholders(text: SigmaString) -> SigmaString {
     out
 }
 
-/// Checks that a `re` value compiles. Sigma's regex flavour is PCRE-like, so a pattern
-/// that the `regex` crate rejects only for lookaround or backreferences is kept.
+/// Checks that a `re` value is a valid regular expression. Sigma's regex flavour is
+/// PCRE-like, so a pattern that `regex-syntax` rejects only for lookaround or
+/// backreferences is kept. Parsing without compiling keeps this cheap.
 fn check_regex(pattern: &str, span: Span) -> Result<()> {
-    let Err(error) = regex::Regex::new(pattern) else { return Ok(()) };
+    let Err(error) = regex_syntax::Parser::new().parse(pattern) else { return Ok(()) };
 
     let pcre_only = ["(?=", "(?!", "(?<=", "(?<!", "(?>", "\\1", "\\2", "\\k<", "(?P=", "*+", "++", "?+"];
     if pcre_only.iter().any(|construct| pattern.contains(construct)) {

@@ -37,7 +37,7 @@ pub struct Scalar {
     pub style: TScalarStyle,
 }
 
-/// Why the YAML stream could not be read (any further).
+/// An error that stops reading a YAML document or the rest of the stream.
 #[derive(Debug, Clone, PartialEq)]
 pub struct YamlError {
     pub span: Span,
@@ -259,7 +259,7 @@ fn count_nodes(node: &Node) -> usize {
 }
 
 impl Node {
-    /// The scalar's text whatever its type, for keys and string fields.
+    /// Returns the scalar's text whatever its type, for keys and string fields.
     pub fn as_str(&self) -> Option<&str> {
         match &self.kind {
             NodeKind::Scalar(s) => Some(&s.text),
@@ -282,7 +282,7 @@ impl Node {
         matches!(self.scalar_value(), Some(Value::Null))
     }
 
-    /// A word for error messages: "a map", "a list", "a string", "a number", ….
+    /// Returns the node's type for error messages: "a map", "a list", "a string", ….
     pub fn type_name(&self) -> &'static str {
         match &self.kind {
             NodeKind::Map(_) => "a map",
@@ -298,7 +298,7 @@ impl Node {
 
     /// Resolves a scalar with YAML 1.2's core schema: unquoted `null`, `~` and the empty
     /// scalar are null, `true`/`false` booleans, decimal, `0x` and `0o` integers and
-    /// decimal floats numbers; quoted and block scalars are always strings.
+    /// decimal floats are numbers. Quoted and block scalars are always strings.
     ///
     /// NOTE: PyYAML (used by pySigma) follows YAML 1.1, where unquoted `yes`/`no`/`on`/`off`
     /// are booleans too; here they stay strings.
