@@ -56,7 +56,7 @@ fn convert(
                     format!("the condition quantifies over {written}, which names no selection of the rule"),
                 ));
             }
-            let converted = matched.into_iter().map(|s| selection(s)).collect::<Result<_, _>>()?;
+            let converted = matched.into_iter().map(&mut *selection).collect::<Result<_, _>>()?;
             Ok(match quantifier {
                 Quantifier::Any => Expr::or(converted),
                 Quantifier::All => Expr::and(converted),
@@ -65,7 +65,7 @@ fn convert(
     }
 }
 
-/// Whether a selection name is covered by `them` (every name not starting with `_`) or
+/// Checks whether a selection name is covered by `them` (every name not starting with `_`) or
 /// by a name pattern where `*` matches any run of characters.
 fn of_target_matches(target: &OfTarget, name: &str) -> bool {
     match target {

@@ -48,7 +48,7 @@ impl Expr {
                 other => push(other),
             }
         }
-        // An empty `and` holds and an empty `or` does not, as in logic.
+        // An empty `and` is true and an empty `or` is false, as in logic.
         match flat.len() {
             0 => return Expr::Atom(if is_and { "true" } else { "false" }.to_string()),
             1 => return flat.swap_remove(0),

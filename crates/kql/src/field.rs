@@ -49,7 +49,8 @@ impl<'a> ItemConverter<'a> {
         }
     }
 
-    /// A selection matches when any of its groups matches, and a group when all its items do.
+    /// Converts a selection: it matches when any of its groups matches, and a group
+    /// matches when all its items do.
     pub fn selection(&mut self, selection: &Selection) -> Result<Expr, Unfaithful> {
         let mut groups = Vec::with_capacity(selection.groups.len());
         for group in &selection.groups {
@@ -139,8 +140,8 @@ impl<'a> ItemConverter<'a> {
         Ok(Column { field, text, column_type, allowed, mapping })
     }
 
-    /// The value of a plain case-(in)sensitive equality on a string column without value
-    /// tables, which several alternatives of one item fold into `in~ (…)`.
+    /// Returns the value of a plain equality on a string column without value tables,
+    /// so that several alternatives of one item fold into `in~ (…)`.
     fn plain_equality(&mut self, column: &Column, test: &ValueTest) -> Option<(String, bool)> {
         let plain = column.column_type == ColumnType::String
             && column.allowed.is_none()

@@ -102,7 +102,7 @@ impl ColumnType {
     }
 }
 
-/// How one Sigma field is read. Exactly one of `column`, `expr` and `hashes` is set.
+/// The mapping of one Sigma field. Exactly one of `column`, `expr` and `hashes` is set.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FieldMapping {

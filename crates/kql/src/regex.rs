@@ -1,9 +1,9 @@
 //! Regular expressions for KQL's `matches regex`, which uses the RE2 syntax.
 //!
 //! Sigma's `re` values are written for a PCRE-like engine. A pattern is passed through
-//! unchanged when it stays inside the syntax both engines read alike; anything else
-//! (look-around, backreferences, possessive quantifiers, atomic groups, class set
-//! operations, Unicode escapes RE2 lacks) is rejected rather than rewritten.
+//! unchanged when it stays inside the syntax both engines read alike. Anything else is
+//! rejected rather than rewritten: look-around, backreferences, possessive quantifiers,
+//! atomic groups, class set operations and the Unicode escapes RE2 lacks.
 //!
 //! NOTE: `\d`, `\w` and `\s` are ASCII-only in RE2, as in PCRE without its UTF mode, so
 //! they are passed through; Rust's parser (used only for the check) would read them as

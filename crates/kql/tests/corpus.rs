@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use socfeed_kql::{backend, Conversion, Refusal};
 use socfeed_sigma::Document;
@@ -11,8 +11,9 @@ use socfeed_sigma::Document;
 /// Rule folders converted, under `sigmahq/` of the shared corpus.
 const FOLDERS: &[&str] = &["rules", "rules-emerging-threats", "rules-threat-hunting"];
 
-/// Converted rules must not fall below this count (measured: see the crate's report).
-const MIN_CONVERTED: usize = 2260;
+/// Converted rules must not fall below this count. The mapping converts 2,394 of the
+/// corpus's 3,754 rules; 60 % would be 2,253.
+const MIN_CONVERTED: usize = 2370;
 
 fn corpus_root() -> Option<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/sigmahq");
@@ -37,24 +38,36 @@ struct Outcome {
     result: Result<Conversion, Refusal>,
 }
 
-fn convert_corpus(root: &Path) -> Vec<Outcome> {
+/// Reads every rule, then converts them all; returns the outcomes and the time the
+/// conversions alone took.
+fn convert_corpus(root: &Path) -> (Vec<Outcome>, Duration) {
     let mut files = Vec::new();
     for folder in FOLDERS {
         rule_files(&root.join(folder), &mut files);
     }
     files.sort();
 
-    let backend = backend("sentinel-asim").expect("sentinel-asim is a target");
-    let mut outcomes = Vec::new();
+    let mut rules = Vec::new();
     for path in files {
         let file = socfeed_sigma::read_file(&path);
-        for document in &file.documents {
+        for document in file.documents {
             if let Document::Rule(rule) = document {
-                outcomes.push(Outcome { path: path.clone(), id: rule.meta.id.clone(), result: backend.convert(rule) });
+                rules.push((path.clone(), rule));
             }
         }
     }
-    outcomes
+
+    let backend = backend("sentinel-asim").expect("sentinel-asim is a target");
+    let started = Instant::now();
+    let results: Vec<_> = rules.iter().map(|(_, rule)| backend.convert(rule)).collect();
+    let elapsed = started.elapsed();
+
+    let outcomes = rules
+        .into_iter()
+        .zip(results)
+        .map(|((path, rule), result)| Outcome { path, id: rule.meta.id.clone(), result })
+        .collect();
+    (outcomes, elapsed)
 }
 
 #[test]
@@ -64,9 +77,7 @@ fn corpus_conversion_counts() {
         return;
     };
 
-    let started = Instant::now();
-    let outcomes = convert_corpus(&root);
-    let elapsed = started.elapsed();
+    let (outcomes, elapsed) = convert_corpus(&root);
 
     let converted = outcomes.iter().filter(|o| o.result.is_ok()).count();
     let mut by_reason: BTreeMap<&str, usize> = BTreeMap::new();
@@ -82,7 +93,7 @@ fn corpus_conversion_counts() {
 
     let mut subjects: Vec<_> = by_subject.into_iter().collect();
     subjects.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    eprintln!("rules: {}, converted: {converted}, read+convert time: {elapsed:?}", outcomes.len());
+    eprintln!("rules: {}, converted: {converted}, conversion time: {elapsed:?}", outcomes.len());
     eprintln!("refusals by reason: {by_reason:?}");
     for ((reason, subject), count) in subjects.iter().take(40) {
         eprintln!("  {count:5} {reason} {subject}");
@@ -121,7 +132,7 @@ fn corpus_every_outcome_is_explained() {
         eprintln!("skipping: ../shared not found");
         return;
     };
-    for outcome in convert_corpus(&root) {
+    for outcome in convert_corpus(&root).0 {
         match &outcome.result {
             Ok(conversion) => {
                 assert!(conversion.query.contains("\n| where "), "{}: {}", outcome.path.display(), conversion.query);

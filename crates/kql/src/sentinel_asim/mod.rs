@@ -30,7 +30,7 @@ static MAPPING: LazyLock<MappingFile> = LazyLock::new(|| {
 pub struct SentinelAsim;
 
 impl SentinelAsim {
-    /// The mapping the backend uses, for tests and reports.
+    /// Returns the mapping the backend uses, for tests and reports.
     pub fn mapping() -> &'static MappingFile {
         &MAPPING
     }

@@ -1,4 +1,5 @@
 //! Helpers shared by the integration tests: read a small YAML rule and convert it.
+#![allow(dead_code)] // Each test file uses a different subset.
 
 use std::path::Path;
 
@@ -19,7 +20,7 @@ pub fn convert(text: &str) -> Result<Conversion, Refusal> {
     backend("sentinel-asim").expect("target exists").convert(&rule(text))
 }
 
-/// The query and caveats of a conversion, or the refusal, as snapshot text.
+/// Renders the query and caveats of a conversion, or the refusal, as snapshot text.
 pub fn render(text: &str) -> String {
     match convert(text) {
         Ok(conversion) => {
@@ -40,7 +41,7 @@ pub fn render(text: &str) -> String {
     }
 }
 
-/// A rule for `logsource` (YAML lines) with the given detection (YAML lines).
+/// Builds the YAML of a rule from its `logsource` and `detection` blocks.
 pub fn rule_text(logsource: &str, detection: &str) -> String {
     let indent = |block: &str| block.lines().map(|l| format!("    {l}\n")).collect::<String>();
     format!("title: Test\nlogsource:\n{}detection:\n{}", indent(logsource), indent(detection))
