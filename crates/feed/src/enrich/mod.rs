@@ -175,3 +175,6 @@ fn confidence(status: Option<Status>, results: &[TargetResult]) -> Confidence {
     };
     Confidence { level, reason: text::clean_conversion_reason(best.target, status) }
 }
+
+#[cfg(test)]
+mod tests;

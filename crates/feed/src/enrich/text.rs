@@ -21,12 +21,13 @@ pub fn hypothesis(meta: &Metadata, attack: &AttackContext, sources: &super::Data
         .map(|s| s.source.name.as_str())
         .collect::<Vec<_>>();
     where_.dedup();
-    let hunt_in = if where_.is_empty() {
-        format!("{} events", sources.logsource)
-    } else {
-        format!("{} ({})", where_.join(", "), sources.logsource)
+    // A correlation has no log source of its own, so its sentence names none.
+    let hunt_in = match (where_.is_empty(), sources.logsource.as_str()) {
+        (true, "(none)") => String::new(),
+        (true, logsource) => format!(" in {logsource} events"),
+        (false, logsource) => format!(" in {} ({logsource})", where_.join(", ")),
     };
-    text.push_str(&format!(" Hunt in {hunt_in} for \"{}\"", meta.title.trim()));
+    text.push_str(&format!(" Hunt{hunt_in} for \"{}\"", meta.title.trim()));
 
     match meta.description.as_deref().map(first_sentence).filter(|s| !s.is_empty()) {
         Some(description) => text.push_str(&format!(": {description}")),
