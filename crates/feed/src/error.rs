@@ -19,8 +19,8 @@ pub enum FeedError {
     Template { template: String, source: minijinja::Error },
 
     /// A JSON document of the site could not be serialized.
-    #[error("cannot serialize {what} as JSON: {source}")]
-    Json { what: String, source: serde_json::Error },
+    #[error("cannot serialize {document} as JSON: {source}")]
+    Json { document: String, source: serde_json::Error },
 
     /// The folder to serve does not exist or cannot be resolved.
     #[error("cannot serve {path}: {source}")]

@@ -1,4 +1,4 @@
-//! A local HTTP server for a built site, answering only with files inside its folder.
+//! A local HTTP server for a built site that returns only files inside the site folder.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -12,7 +12,7 @@ use axum::Router;
 
 use crate::error::FeedError;
 
-/// The port `socfeed serve` listens on unless told otherwise.
+/// The default port of `socfeed serve`.
 pub const DEFAULT_PORT: u16 = 8080;
 
 /// `127.0.0.1:<port>`: the server is for the local user, so it listens on loopback only.
@@ -20,7 +20,7 @@ pub fn local_addr(port: u16) -> SocketAddr {
     SocketAddr::from((Ipv4Addr::LOCALHOST, port))
 }
 
-/// The router serving `dir`: `/` is `index.html`, a folder is its `index.html`, and any path
+/// Builds the router that serves `dir`: `/` is `index.html`, a folder is its `index.html`, and any path
 /// that leaves `dir` (`..`, backslashes, encoded forms of either, symlinks out) is a 404.
 pub fn router(dir: &Path) -> Result<Router, FeedError> {
     let root = dir
@@ -70,7 +70,10 @@ async fn serve_file(State(root): State<Arc<PathBuf>>, method: Method, uri: Uri) 
             .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
             .body(Body::from(bytes))
             .unwrap_or_else(|_| status(StatusCode::INTERNAL_SERVER_ERROR)),
-        Ok(None) => status(StatusCode::NOT_FOUND),
+        Ok(None) => {
+            tracing::debug!("404 for {}: missing, or outside the site folder", uri.path());
+            status(StatusCode::NOT_FOUND)
+        }
         Err(e) => {
             tracing::error!("reading {} failed: {e}", uri.path());
             status(StatusCode::INTERNAL_SERVER_ERROR)

@@ -37,10 +37,10 @@
   }
 
   // A technique filter such as T1059 also matches its sub-techniques (T1059.001).
-  function matches(rule, name, wanted) {
+  function matches(rule, name, selected) {
     return values(rule, name).some(function (v) {
-      if (name === 'technique') { return v === wanted || v.indexOf(wanted + '.') === 0; }
-      return v === wanted;
+      if (name === 'technique') { return v === selected || v.indexOf(selected + '.') === 0; }
+      return v === selected;
     });
   }
 
@@ -53,8 +53,8 @@
   }
 
   function render() {
-    var wanted = {};
-    filterNames.forEach(function (name) { wanted[name] = inputs[name].value; });
+    var selected = {};
+    filterNames.forEach(function (name) { selected[name] = inputs[name].value; });
     var query = search.value.trim().toLowerCase();
     var body = document.getElementById('rule-rows');
     var rows = document.createDocumentFragment();
@@ -62,7 +62,7 @@
     rules.forEach(function (rule) {
       for (var i = 0; i < filterNames.length; i++) {
         var name = filterNames[i];
-        if (wanted[name] && !matches(rule, name, wanted[name])) { return; }
+        if (selected[name] && !matches(rule, name, selected[name])) { return; }
       }
       if (query) {
         var text = [rule.title, rule.id || '', rule.logsource].concat(rule.techniques, rule.tactics).join(' ').toLowerCase();

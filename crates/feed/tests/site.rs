@@ -56,7 +56,7 @@ fn read_json(path: &Path) -> Value {
     serde_json::from_str(&read(path)).unwrap()
 }
 
-/// Every file of a folder, by path relative to it.
+/// Reads every file of a folder, keyed by path relative to it.
 fn snapshot_dir(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut files = BTreeMap::new();
     let mut pending = vec![dir.to_owned()];
@@ -223,7 +223,8 @@ fn coverage_links_and_counts() {
     let stealth = coverage.find(">Stealth<").unwrap();
     let impairment = coverage.find(">Defense Impairment<").unwrap();
     let exfiltration = coverage.find(">Exfiltration<").unwrap();
-    assert!(stealth < impairment && impairment < exfiltration, "tactics out of matrix order");
+    assert!(stealth < impairment, "stealth after defense impairment");
+    assert!(impairment < exfiltration, "defense impairment after exfiltration");
     assert!(coverage.contains(r#"<a href="index.html?technique=T1567"><span class="tid">T1567</span> Exfiltration Over Web Service</a>"#));
     assert!(coverage.contains(r#"href="index.html?technique=T1567.002""#));
     assert!(coverage.contains(r#"href="index.html?technique=T1685""#));

@@ -69,7 +69,7 @@ pub struct Enrichment {
     pub confidence: Confidence,
 }
 
-/// What a SOC must collect for the rule to return data.
+/// The data a SOC must collect for the rule to return results.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DataSources {
     /// The rule's log source as `product/category/service`.
@@ -91,7 +91,7 @@ pub struct TargetDataSource {
 pub struct FalsePositiveGuidance {
     /// The rule's `falsepositives` entries.
     pub known: Vec<String>,
-    /// What to do with hits, by level.
+    /// Advice on handling hits, by level.
     pub advice: String,
 }
 
@@ -120,7 +120,7 @@ pub struct Confidence {
     pub reason: String,
 }
 
-/// Enriches a rule: `logsource` is `None` for correlations, `results` holds one entry per target.
+/// Enriches a rule: `logsource` is `None` for correlations, `results` contains one entry per target.
 pub fn enrich(
     meta: &Metadata,
     logsource: Option<&LogSource>,

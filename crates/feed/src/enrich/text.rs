@@ -5,7 +5,7 @@ use socfeed_sigma::{Level, Metadata, Status};
 
 use super::{AttackContext, ConversionStatus, TargetDataSource, TargetResult};
 
-/// The longest excerpt of a description that a hypothesis quotes, in characters.
+/// Maximum length of the description excerpt a hypothesis quotes, in characters.
 const MAX_DESCRIPTION_CHARS: usize = 300;
 
 /// Two sentences: what an adversary may do, then where to hunt and for what.
@@ -62,7 +62,7 @@ fn adversary_sentence(attack: &AttackContext) -> String {
     }
 }
 
-/// The description up to its first sentence end or line break, at most 300 characters.
+/// Cuts the description at its first sentence end or line break, and at 300 characters.
 fn first_sentence(description: &str) -> String {
     let trimmed = description.trim();
     let end = [trimmed.find(". "), trimmed.find(".\n"), trimmed.find('\n')]

@@ -45,9 +45,9 @@ impl Renderer {
 /// Serializes `value` as JSON that is safe inside `<script type="application/json">`: `<`, `>`
 /// and `&` become `\u003c`, `\u003e` and `\u0026`, so neither `</script>` nor `<!--` can
 /// appear, and U+2028/U+2029 are escaped for older JavaScript parsers.
-pub fn inline_json<T: Serialize>(value: &T, what: &str) -> Result<String, FeedError> {
+pub fn inline_json<T: Serialize>(value: &T, document: &str) -> Result<String, FeedError> {
     let json = serde_json::to_string(value)
-        .map_err(|source| FeedError::Json { what: what.to_owned(), source })?;
+        .map_err(|source| FeedError::Json { document: document.to_owned(), source })?;
     let mut escaped = String::with_capacity(json.len() + json.len() / 16);
     for c in json.chars() {
         match c {
@@ -63,9 +63,9 @@ pub fn inline_json<T: Serialize>(value: &T, what: &str) -> Result<String, FeedEr
 }
 
 /// Pretty JSON with a final newline, for the `.json` files of the site.
-pub fn json_file<T: Serialize>(value: &T, what: &str) -> Result<String, FeedError> {
+pub fn json_file<T: Serialize>(value: &T, document: &str) -> Result<String, FeedError> {
     let mut json = serde_json::to_string_pretty(value)
-        .map_err(|source| FeedError::Json { what: what.to_owned(), source })?;
+        .map_err(|source| FeedError::Json { document: document.to_owned(), source })?;
     json.push('\n');
     Ok(json)
 }
