@@ -73,8 +73,9 @@ impl std::fmt::Display for Diagnostic {
 #[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
     /// ATT&CK ids in upper case (`T1059.001`, `G0016`, `S0154`, …). When given, every
-    /// ATT&CK id in a tag must be in it; tactic names are checked against the built-in
-    /// tactic list either way.
+    /// ATT&CK id in a tag must be in it, unless the set has no id of that kind at all
+    /// (a bundle without groups cannot judge `G0016`); tactic names are checked against
+    /// the built-in tactic list either way.
     pub attack_ids: Option<HashSet<String>>,
 }
 

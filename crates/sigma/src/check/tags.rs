@@ -75,11 +75,19 @@ fn check_attack(tag: &str, name: &str, attack_ids: Option<&HashSet<String>>) -> 
         return Some(TagProblem::Invalid(message));
     };
     match attack_ids {
-        Some(known) if !known.contains(&id) => {
+        Some(known) if covers_kind(known, &id) && !known.contains(&id) => {
             Some(TagProblem::UnknownAttackId(format!("tag `{tag}`: {id} is not in the ATT&CK data")))
         }
         _ => None,
     }
+}
+
+/// Whether the known ids hold any id of the same kind (technique, group, software, …) as
+/// `id`. A bundle without groups cannot vouch for or against `G0016`, so such ids pass.
+fn covers_kind(known: &HashSet<String>, id: &str) -> bool {
+    let kind = |id: &str| id.bytes().take_while(u8::is_ascii_uppercase).count();
+    let prefix = &id[..kind(id)];
+    known.iter().any(|k| k.len() > prefix.len() && k.starts_with(prefix) && kind(k) == prefix.len())
 }
 
 /// Returns the upper-case ATT&CK id (`T1059.001`, `G0001`, …) for a tag name with
@@ -156,5 +164,13 @@ mod tests {
         assert_eq!(check_tag("attack.t1059.001", Some(&known)), None);
         assert!(matches!(check_tag("attack.t1562.001", Some(&known)), Some(TagProblem::UnknownAttackId(_))));
         assert_eq!(check_tag("attack.stealth", Some(&known)), None);
+    }
+
+    #[test]
+    fn attack_ids_of_absent_kind_pass() {
+        let known: HashSet<String> = ["T1059".to_owned(), "G0016".to_owned()].into();
+        assert_eq!(check_tag("attack.s0002", Some(&known)), None);
+        assert!(matches!(check_tag("attack.g0017", Some(&known)), Some(TagProblem::UnknownAttackId(_))));
+        assert!(matches!(check_tag("attack.ds0009", Some(&known)), None));
     }
 }
