@@ -1,0 +1,128 @@
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use rayon::prelude::*;
+use socfeed_kql::{Conversion, Refusal, TARGETS};
+use socfeed_sigma::Document;
+
+use crate::RulePaths;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The query language and data model to convert to.
+    #[arg(short, long, default_value = "sentinel-asim")]
+    target: String,
+
+    /// Output format: `text` prints each query under a comment naming the rule;
+    /// `json` prints one JSON object per rule and line.
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    format: String,
+
+    #[command(flatten)]
+    rules: RulePaths,
+}
+
+/// The outcome of one rule, in file order.
+struct Outcome<'a> {
+    path: &'a std::path::Path,
+    id: Option<&'a str>,
+    title: &'a str,
+    result: Result<Conversion, Refusal>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let Some(backend) = socfeed_kql::backend(&args.target) else {
+        bail!("unknown target {:?}; the targets are: {}", args.target, TARGETS.join(", "));
+    };
+
+    let (files, list_errors) = super::read_rule_files(&args.rules.paths);
+    let mut read_errors: Vec<String> = list_errors.iter().map(ToString::to_string).collect();
+    read_errors.extend(files.iter().flat_map(|f| f.errors.iter().map(ToString::to_string)));
+
+    // Correlation and filter documents are not converted yet, so only rules are listed.
+    let rules: Vec<_> = files
+        .iter()
+        .flat_map(|file| file.documents.iter().map(move |doc| (file.path.as_path(), doc)))
+        .filter_map(|(path, doc)| match doc {
+            Document::Rule(rule) => Some((path, rule)),
+            _ => None,
+        })
+        .collect();
+    let outcomes: Vec<Outcome> = rules
+        .par_iter()
+        .map(|(path, rule)| Outcome {
+            path,
+            id: rule.meta.id.as_deref(),
+            title: &rule.meta.title,
+            result: backend.convert(rule),
+        })
+        .collect();
+
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for outcome in &outcomes {
+        match args.format.as_str() {
+            "json" => print_json(&mut out, outcome)?,
+            _ => print_text(&mut out, outcome)?,
+        }
+    }
+    out.flush().context("failed to write the queries")?;
+
+    for error in &read_errors {
+        eprintln!("error: {error}");
+    }
+    print_summary(&args.target, files.len(), &outcomes, read_errors.len());
+
+    Ok(if read_errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn print_text(out: &mut impl Write, outcome: &Outcome) -> anyhow::Result<()> {
+    let id = outcome.id.unwrap_or("no id");
+    match &outcome.result {
+        Ok(conversion) => {
+            writeln!(out, "// {} ({id})", outcome.title)?;
+            writeln!(out, "{}\n", conversion.query)?;
+        }
+        Err(refusal) => {
+            eprintln!("refused: {}: {} ({id}): {refusal}", outcome.path.display(), outcome.title);
+        }
+    }
+    Ok(())
+}
+
+fn print_json(out: &mut impl Write, outcome: &Outcome) -> anyhow::Result<()> {
+    let (query, refusal) = match &outcome.result {
+        Ok(conversion) => (Some(conversion), None),
+        Err(refusal) => (None, Some(refusal)),
+    };
+    let line = serde_json::json!({
+        "path": outcome.path,
+        "id": outcome.id,
+        "title": outcome.title,
+        "conversion": query,
+        "refusal": refusal,
+    });
+    writeln!(out, "{line}")?;
+    Ok(())
+}
+
+fn print_summary(target: &str, file_count: usize, outcomes: &[Outcome], error_count: usize) {
+    let converted = outcomes.iter().filter(|o| o.result.is_ok()).count();
+    let mut refused: BTreeMap<&str, usize> = BTreeMap::new();
+    for outcome in outcomes {
+        if let Err(refusal) = &outcome.result {
+            *refused.entry(refusal.reason.code()).or_default() += 1;
+        }
+    }
+
+    eprintln!(
+        "{target}: {file_count} files, {} rules, {converted} converted, {} refused, {error_count} read errors",
+        outcomes.len(),
+        outcomes.len() - converted,
+    );
+    for (code, count) in refused {
+        eprintln!("  refused {code}: {count}");
+    }
+}

@@ -1,0 +1,22 @@
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use socfeed_feed::serve;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// A folder written by `socfeed build`.
+    #[arg(value_name = "DIR")]
+    dir: PathBuf,
+
+    /// The TCP port to listen on, on 127.0.0.1 only.
+    #[arg(short, long, default_value_t = serve::DEFAULT_PORT)]
+    port: u16,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let addr = serve::local_addr(args.port);
+    eprintln!("serving {} on http://{addr}/ (Ctrl-C to stop)", args.dir.display());
+    serve::serve_blocking(&args.dir, addr)?;
+    Ok(ExitCode::SUCCESS)
+}
