@@ -1,0 +1,164 @@
+//! End-to-end tests of the `socfeed` binary on small rule sets written per test.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const GOOD_RULE: &str = r#"title: Whoami Execution
+id: 6d3d6a19-1b2c-4c1e-9d35-2a3f1c1b7e01
+status: test
+description: Detects whoami.exe.
+author: socfeed tests
+date: 2025-01-02
+tags:
+    - attack.discovery
+    - attack.t1033
+logsource:
+    category: process_creation
+    product: windows
+detection:
+    selection:
+        Image|endswith: '\whoami.exe'
+    condition: selection
+level: low
+"#;
+
+/// The condition names `selection_typo`, which is not defined: line 9, column 16.
+const BAD_RULE: &str = r#"title: Broken Condition
+id: 0b5c1a4e-3a8d-4d57-a6a2-0d9f7c6b2a11
+logsource:
+    category: process_creation
+    product: windows
+detection:
+    selection:
+        Image|endswith: '\cmd.exe'
+    condition: selection_typo
+level: high
+"#;
+
+fn socfeed(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_socfeed"))
+        .args(args)
+        .env("XDG_CACHE_HOME", "/nonexistent-socfeed-test-cache")
+        .output()
+        .expect("failed to start the socfeed binary")
+}
+
+fn write_rules(dir: &Path, rules: &[(&str, &str)]) -> PathBuf {
+    let rules_dir = dir.join("rules");
+    std::fs::create_dir_all(&rules_dir).unwrap();
+    for (name, text) in rules {
+        std::fs::write(rules_dir.join(name), text).unwrap();
+    }
+    rules_dir
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn check_reports_error_position_and_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = write_rules(dir.path(), &[("good.yml", GOOD_RULE), ("bad.yml", BAD_RULE)]);
+
+    let output = socfeed(&["check", rules.to_str().unwrap()]);
+    let stdout = text(&output.stdout);
+
+    assert_eq!(output.status.code(), Some(1), "stdout: {stdout}");
+    assert!(stdout.contains("bad.yml:9:16: E013"), "stdout: {stdout}");
+    assert!(!stdout.contains("good.yml"), "stdout: {stdout}");
+    assert!(text(&output.stderr).contains("checked 2 files"));
+}
+
+#[test]
+fn check_passes_clean_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = write_rules(dir.path(), &[("good.yml", GOOD_RULE)]);
+
+    let output = socfeed(&["check", rules.to_str().unwrap()]);
+
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stdout));
+}
+
+#[test]
+fn convert_prints_query_and_refusal() {
+    let dir = tempfile::tempdir().unwrap();
+    let unmapped = GOOD_RULE.replace("category: process_creation", "category: no_such_category");
+    let rules = write_rules(dir.path(), &[("good.yml", GOOD_RULE), ("unmapped.yml", &unmapped)]);
+
+    let output = socfeed(&["convert", "--target", "sentinel-asim", rules.to_str().unwrap()]);
+    let stdout = text(&output.stdout);
+    let stderr = text(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(0), "stderr: {stderr}");
+    assert!(stdout.contains("imProcessCreate"), "stdout: {stdout}");
+    assert!(stdout.contains(r#"TargetProcessName endswith @"\whoami.exe""#), "stdout: {stdout}");
+    assert!(stderr.contains("refused: "), "stderr: {stderr}");
+    assert!(stderr.contains("unmapped-logsource"), "stderr: {stderr}");
+    assert!(stderr.contains("2 rules, 1 converted, 1 refused"), "stderr: {stderr}");
+}
+
+#[test]
+fn convert_json_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = write_rules(dir.path(), &[("good.yml", GOOD_RULE)]);
+
+    let output = socfeed(&["convert", "--format", "json", rules.to_str().unwrap()]);
+    let line: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+
+    assert_eq!(line["id"], "6d3d6a19-1b2c-4c1e-9d35-2a3f1c1b7e01");
+    assert!(line["conversion"]["query"].as_str().unwrap().starts_with("imProcessCreate"));
+    assert!(line["refusal"].is_null());
+}
+
+#[test]
+fn convert_rejects_unknown_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = write_rules(dir.path(), &[("good.yml", GOOD_RULE)]);
+
+    let output = socfeed(&["convert", "--target", "splunk", rules.to_str().unwrap()]);
+    let stderr = text(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr.contains(r#"unknown target "splunk""#), "stderr: {stderr}");
+    assert!(stderr.contains("sentinel-asim"), "stderr: {stderr}");
+}
+
+#[test]
+fn build_lists_bad_rule_and_writes_good_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = write_rules(dir.path(), &[("good.yml", GOOD_RULE), ("bad.yml", BAD_RULE)]);
+    let out = dir.path().join("site");
+
+    let output = socfeed(&["build", rules.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let stderr = text(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(0), "stderr: {stderr}");
+    assert!(stderr.contains("2 files read, 1 documents parsed, 1 read errors"), "stderr: {stderr}");
+    assert!(stderr.contains("bad.yml:9:16"), "stderr: {stderr}");
+    assert!(out.join("index.html").is_file());
+    assert!(out.join("coverage.html").is_file());
+    assert!(out.join("rules/6d3d6a19-1b2c-4c1e-9d35-2a3f1c1b7e01.html").is_file());
+    let errors_page = std::fs::read_to_string(out.join("errors.html")).unwrap();
+    assert!(errors_page.contains("bad.yml"), "errors.html does not list the bad rule");
+}
+
+#[test]
+fn build_with_missing_attack_bundle_fails_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = write_rules(dir.path(), &[("good.yml", GOOD_RULE)]);
+    let out = dir.path().join("site");
+
+    let output = socfeed(&[
+        "build",
+        rules.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--attack",
+        "/nonexistent/enterprise-attack.json",
+    ]);
+    let stderr = text(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr.contains("/nonexistent/enterprise-attack.json"), "stderr: {stderr}");
+}
