@@ -1,0 +1,32 @@
+//! Errors of the hunt: a log source table that does not parse, an input that cannot be read.
+
+use std::path::PathBuf;
+
+/// An error that stops one part of a hunt: loading the log source table, or reading one
+/// event file or record. The hunt reports input errors and goes on with the other inputs.
+#[derive(Debug, thiserror::Error)]
+pub enum HuntError {
+    /// The log source table (the built-in TOML file or one given by the caller) is not
+    /// valid TOML or names a service that it does not define.
+    #[error("invalid log source table: {0}")]
+    LogSourceTable(String),
+
+    /// An event file or folder could not be opened or read (missing, no permission, an I/O
+    /// error part-way through).
+    #[error("{path}: cannot read: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+
+    /// An EVTX file whose header is invalid, so none of its records can be read.
+    #[error("{path}: not a readable EVTX file: {message}")]
+    EvtxFile { path: PathBuf, message: String },
+
+    /// One EVTX chunk or record that is corrupt or truncated; the records around it are
+    /// still read.
+    #[error("{path}: skipped a corrupt EVTX record or chunk: {message}")]
+    EvtxRecord { path: PathBuf, message: String },
+
+    /// A JSON or JSON Lines file with a value that is not valid JSON; `line` is where the
+    /// parser stopped. Reading goes on at the next line of a JSON Lines file.
+    #[error("{path}:{line}: invalid JSON: {message}")]
+    Json { path: PathBuf, line: usize, message: String },
+}

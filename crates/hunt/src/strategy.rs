@@ -1,0 +1,160 @@
+//! Compiles one Sigma string pattern into the cheapest test that decides it.
+//!
+//! Most Sigma values are a literal with wildcards only at the ends (`contains`,
+//! `startswith`, `endswith`), so each pattern becomes an equality, prefix, suffix or
+//! substring test and only patterns with inner wildcards fall back to a regex. Matching is
+//! case-insensitive unless the value is `cased`: the pattern is lowercased once here and
+//! compared with the event value's lowercase form, which the event computes once.
+
+use memchr::memmem;
+use socfeed_sigma::{SigmaString, StrPart};
+
+/// How a string pattern is decided.
+#[derive(Debug, Clone)]
+pub(crate) enum Strategy {
+    /// `*`: every value, empty or not.
+    Any,
+    /// The pattern contains an `expand` placeholder that no pipeline filled in.
+    /// NOTE: such a value matches nothing; the hunt has no placeholder values to expand.
+    Never,
+    Exact(Box<str>),
+    Prefix(Box<str>),
+    Suffix(Box<str>),
+    Contains(memmem::Finder<'static>),
+    /// Inner wildcards: an anchored regex over the (lowercased unless cased) value.
+    Glob(regex::Regex),
+}
+
+/// A compiled string test.
+#[derive(Debug, Clone)]
+pub(crate) struct StringMatcher {
+    pub strategy: Strategy,
+    pub cased: bool,
+}
+
+impl StringMatcher {
+    /// Compiles a pattern; fails only when a glob regex exceeds the regex size limit.
+    pub fn new(pattern: &SigmaString, cased: bool) -> Result<Self, String> {
+        let fold = |text: &str| if cased { text.to_owned() } else { text.to_lowercase() };
+        let parts = &pattern.parts;
+
+        if parts.iter().any(|p| matches!(p, StrPart::Placeholder(_))) {
+            return Ok(StringMatcher { strategy: Strategy::Never, cased });
+        }
+
+        let strategy = match parts.as_slice() {
+            [] => Strategy::Exact("".into()),
+            [StrPart::AnyChars] => Strategy::Any,
+            [StrPart::Literal(text)] => Strategy::Exact(fold(text).into()),
+            [StrPart::Literal(text), StrPart::AnyChars] => Strategy::Prefix(fold(text).into()),
+            [StrPart::AnyChars, StrPart::Literal(text)] => Strategy::Suffix(fold(text).into()),
+            [StrPart::AnyChars, StrPart::Literal(text), StrPart::AnyChars] => {
+                Strategy::Contains(memmem::Finder::new(fold(text).as_bytes()).into_owned())
+            }
+            _ => Strategy::Glob(glob_regex(parts, cased)?),
+        };
+        Ok(StringMatcher { strategy, cased })
+    }
+
+    /// Tests a value given as written and in lowercase.
+    pub fn is_match(&self, value: &str, lower: &str) -> bool {
+        let text = if self.cased { value } else { lower };
+        match &self.strategy {
+            Strategy::Any => true,
+            Strategy::Never => false,
+            Strategy::Exact(literal) => text == &**literal,
+            Strategy::Prefix(literal) => text.starts_with(&**literal),
+            Strategy::Suffix(literal) => text.ends_with(&**literal),
+            Strategy::Contains(finder) => finder.find(text.as_bytes()).is_some(),
+            Strategy::Glob(regex) => regex.is_match(text),
+        }
+    }
+
+    /// Returns the literal this test needs, for the multi-pattern scan, and where in the
+    /// value it must sit.
+    pub fn literal(&self) -> Option<(&str, Anchor)> {
+        match &self.strategy {
+            Strategy::Exact(text) => Some((text, Anchor::Whole)),
+            Strategy::Prefix(text) => Some((text, Anchor::Start)),
+            Strategy::Suffix(text) => Some((text, Anchor::End)),
+            Strategy::Contains(finder) => std::str::from_utf8(finder.needle()).ok().map(|text| (text, Anchor::Anywhere)),
+            _ => None,
+        }
+    }
+}
+
+/// Where a literal must occur in a value for its test to hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Anchor {
+    Whole,
+    Start,
+    End,
+    Anywhere,
+}
+
+/// Builds an anchored regex for a pattern with inner wildcards. Literals are lowercased
+/// the same way as the value, so no `(?i)` is needed for uncased patterns.
+fn glob_regex(parts: &[StrPart], cased: bool) -> Result<regex::Regex, String> {
+    let mut source = String::from("(?s)^");
+    for part in parts {
+        match part {
+            StrPart::Literal(text) => {
+                let text = if cased { text.clone() } else { text.to_lowercase() };
+                source.push_str(&regex::escape(&text));
+            }
+            StrPart::AnyChars => source.push_str(".*"),
+            StrPart::AnyChar => source.push('.'),
+            StrPart::Placeholder(_) => {}
+        }
+    }
+    source.push('$');
+    regex::Regex::new(&source).map_err(|e| format!("wildcard pattern too large for the regex engine: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matcher(raw: &str, cased: bool) -> StringMatcher {
+        StringMatcher::new(&SigmaString::parse(raw), cased).unwrap_or_else(|e| panic!("{raw}: {e}"))
+    }
+
+    fn matches(raw: &str, cased: bool, value: &str) -> bool {
+        matcher(raw, cased).is_match(value, &value.to_lowercase())
+    }
+
+    #[test]
+    fn strategies_are_chosen_by_shape() {
+        assert!(matches!(matcher("*", false).strategy, Strategy::Any));
+        assert!(matches!(matcher("abc", false).strategy, Strategy::Exact(_)));
+        assert!(matches!(matcher("abc*", false).strategy, Strategy::Prefix(_)));
+        assert!(matches!(matcher("*abc", false).strategy, Strategy::Suffix(_)));
+        assert!(matches!(matcher("*abc*", false).strategy, Strategy::Contains(_)));
+        assert!(matches!(matcher("a*c", false).strategy, Strategy::Glob(_)));
+        assert!(matches!(matcher("a?c", false).strategy, Strategy::Glob(_)));
+    }
+
+    #[test]
+    fn case_folds_unless_cased() {
+        assert!(matches("*\\WHOAMI.exe", false, "C:\\Windows\\System32\\whoami.EXE"));
+        assert!(!matches("*\\WHOAMI.exe", true, "C:\\Windows\\System32\\whoami.EXE"));
+        assert!(matches("*\\whoami.EXE", true, "C:\\Windows\\System32\\whoami.EXE"));
+    }
+
+    #[test]
+    fn globs_cover_inner_wildcards() {
+        assert!(matches("C:\\\\*\\cmd.exe", false, "c:\\windows\\system32\\CMD.EXE"));
+        assert!(!matches("C:\\\\*\\cmd.exe", false, "d:\\windows\\cmd.exe"));
+        assert!(matches("a?c", false, "abc"));
+        assert!(!matches("a?c", false, "abbc"));
+        assert!(matches("a*c", false, "a\nc"));
+        assert!(matches("a.b*", false, "a.bc"));
+        assert!(!matches("a.b*", false, "axbc"));
+    }
+
+    #[test]
+    fn empty_pattern_matches_only_empty() {
+        assert!(matches("", false, ""));
+        assert!(!matches("", false, "x"));
+    }
+}
