@@ -12,6 +12,12 @@ pub enum Expr {
 
 /// Lines longer than this are split at their top-level `and` / `or`.
 const MAX_LINE: usize = 100;
+
+/// Operands of one `and` / `or` chain before the chain is split into parenthesized
+/// groups. KQL parses a chain as a left-deep tree, and the Kusto language service stops
+/// analysing a query whose tree is deeper than its limit (somewhere between 400 and 976
+/// operands in version 12.4.1), so long chains nest groups instead.
+const MAX_OPERANDS: usize = 64;
 const INDENT: usize = 4;
 
 impl Expr {
@@ -54,11 +60,22 @@ impl Expr {
             1 => return flat.swap_remove(0),
             _ => {}
         }
-        if is_and {
-            Expr::And(flat)
-        } else {
-            Expr::Or(flat)
+        Self::grouped(flat, is_and)
+    }
+
+    /// Builds the chain, nesting groups of at most [`MAX_OPERANDS`] operands.
+    fn grouped(mut items: Vec<Expr>, is_and: bool) -> Expr {
+        let make = |items: Vec<Expr>| if is_and { Expr::And(items) } else { Expr::Or(items) };
+        while items.len() > MAX_OPERANDS {
+            let mut groups = Vec::with_capacity(items.len().div_ceil(MAX_OPERANDS));
+            while !items.is_empty() {
+                let rest = items.split_off(items.len().min(MAX_OPERANDS));
+                let mut group = std::mem::replace(&mut items, rest);
+                groups.push(if group.len() == 1 { group.remove(0) } else { make(group) });
+            }
+            items = groups;
         }
+        make(items)
     }
 
     /// Renders on one line; an `or` inside an `and` (and the reverse) gets parentheses.
@@ -164,6 +181,17 @@ mod tests {
     #[test]
     fn double_negation_cancels() {
         assert_eq!(Expr::not(Expr::not(atom("a"))), atom("a"));
+    }
+
+    #[test]
+    fn long_chain_nests_groups() {
+        let atoms: Vec<Expr> = (0..200).map(|i| atom(&format!("a{i}"))).collect();
+        let Expr::Or(groups) = Expr::or(atoms) else { panic!("expected an or") };
+        assert_eq!(groups.len(), 4);
+        assert!(groups.iter().all(|g| matches!(g, Expr::Or(items) if items.len() <= super::MAX_OPERANDS)));
+        let text = Expr::Or(groups).render_flat();
+        assert!(text.starts_with("(a0 or a1"), "{text}");
+        assert_eq!(text.matches(" or ").count(), 199);
     }
 
     #[test]

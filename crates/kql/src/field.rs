@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use socfeed_sigma::{
-    CompareOp, DetectionItem, FieldRefPosition, Join, Modifier, Selection, SigmaString, TimePart, ValueTest,
+    CompareOp, DetectionItem, FieldRefPosition, Join, Modifier, Selection, SigmaString, StrPart, TimePart, ValueTest,
 };
 
 use crate::escape::string_literal;
@@ -26,12 +26,20 @@ pub struct ItemConverter<'a> {
     pub caveats: Vec<String>,
     /// `(alias, expression)` pairs the predicate uses, for `| extend` lines.
     pub extends: Vec<(String, String)>,
+    /// The string expression that field-less (keyword) values search, when the source has one.
+    pub keywords: Option<&'a str>,
 }
+
+/// The field-set key whose `expr` maps every field the set does not list; `{field}` in
+/// the expression stands for the Sigma field name.
+pub const ANY_FIELD: &str = "*";
+
+
 
 /// A mapped field: the KQL text that stands for it and what it may hold.
 struct Column<'a> {
     field: &'a str,
-    text: &'a str,
+    text: String,
     column_type: ColumnType,
     allowed: Option<&'a [String]>,
     mapping: &'a FieldMapping,
@@ -39,7 +47,13 @@ struct Column<'a> {
 
 impl<'a> ItemConverter<'a> {
     pub fn new(fields: &'a BTreeMap<String, FieldMapping>, schema: &'a Schema, logsource: &'a str, target: &'a str) -> Self {
-        Self { fields, schema, logsource, target, caveats: Vec::new(), extends: Vec::new() }
+        Self { fields, schema, logsource, target, caveats: Vec::new(), extends: Vec::new(), keywords: None }
+    }
+
+    /// Lets keyword (field-less) values search `expr`, the raw event text of the source.
+    pub fn with_keywords(mut self, expr: Option<&'a str>) -> Self {
+        self.keywords = expr;
+        self
     }
 
     pub fn add_caveat(&mut self, caveat: impl Into<String>) {
@@ -62,10 +76,7 @@ impl<'a> ItemConverter<'a> {
 
     fn item(&mut self, item: &DetectionItem) -> Result<Expr, Unfaithful> {
         let Some(field) = item.field.as_deref() else {
-            return Err(Unfaithful::construct(
-                "keywords",
-                format!("the rule searches keywords without a field; {} has no raw event text column for {}", self.target, self.logsource),
-            ));
+            return self.keyword_item(item);
         };
         if item.modifiers.contains(&Modifier::Expand) {
             return Err(Unfaithful::new(
@@ -115,27 +126,78 @@ impl<'a> ItemConverter<'a> {
         })
     }
 
+    /// Converts a keyword (field-less) item: each value matches when the raw event text
+    /// contains it, as Sigma's keywords search the whole event.
+    fn keyword_item(&mut self, item: &DetectionItem) -> Result<Expr, Unfaithful> {
+        let Some(text) = self.keywords else {
+            return Err(Unfaithful::construct(
+                "keywords",
+                format!("the rule searches keywords without a field; {} has no raw event text column for {}", self.target, self.logsource),
+            ));
+        };
+        self.add_caveat(format!(
+            "Keywords are searched in {text}, the raw event text; a value matches wherever it occurs in the event, field names included."
+        ));
+
+        let mut tests = Vec::with_capacity(item.tests.len());
+        for test in &item.tests {
+            let ValueTest::String { pattern, cased } = test else {
+                return Err(Unfaithful::construct("keywords", "a keyword value other than a string has no raw-text search form"));
+            };
+            // The raw text is XML or JSON, which escapes these characters, so a value
+            // holding one would be searched in a form the text never contains.
+            let escaped = pattern.parts.iter().any(|p| matches!(p, StrPart::Literal(t) if t.contains(['\\', '"', '&', '<', '>', '\''])));
+            if escaped {
+                return Err(Unfaithful::construct(
+                    "keywords",
+                    format!("the keyword {:?} holds a character that the raw event text stores escaped", pattern.to_sigma()),
+                ));
+            }
+            let mut parts = vec![StrPart::AnyChars];
+            parts.extend(pattern.parts.iter().cloned());
+            parts.push(StrPart::AnyChars);
+            let wrapped = SigmaString { parts };
+            tests.push(string_match("keywords", text, &wrapped, *cased)?);
+        }
+        Ok(match item.join {
+            Join::Any => Expr::or(tests),
+            Join::All => Expr::and(tests),
+        })
+    }
+
     fn column<'c>(&self, field: &'c str) -> Result<Column<'c>, Unfaithful>
     where
         'a: 'c,
     {
-        let Some(mapping) = self.fields.get(field) else {
-            return Err(Unfaithful::new(
+        let unmapped = || {
+            Unfaithful::new(
                 RefusalReason::UnmappedField,
                 field,
                 format!("field {field} has no {} column for log source {}", self.target, self.logsource),
-            ));
+            )
         };
+        let (mapping, template) = match self.fields.get(field) {
+            Some(mapping) => (mapping, false),
+            None => (self.fields.get(ANY_FIELD).ok_or_else(unmapped)?, true),
+        };
+        // A template names the field inside the query, so only plain names may fill it.
+        if template && !is_identifier(field) {
+            return Err(unmapped());
+        }
 
         let (text, column_type, allowed) = if let Some(column) = &mapping.column {
             let column_type = self.schema.columns.get(column).copied().unwrap_or(ColumnType::String);
-            (column.as_str(), column_type, self.schema.enums.get(column).map(Vec::as_slice))
+            (column.clone(), column_type, self.schema.enums.get(column).map(Vec::as_slice))
         } else if let Some(expr) = &mapping.expr {
-            let text = mapping.alias.as_deref().unwrap_or(expr);
+            let text = match (&mapping.alias, template) {
+                (Some(alias), _) => alias.clone(),
+                (None, true) => expr.replace("{field}", field),
+                (None, false) => expr.clone(),
+            };
             (text, mapping.expr_type.unwrap_or(ColumnType::String), None)
         } else {
             // A `hashes` mapping: each test picks its column.
-            ("", ColumnType::String, None)
+            (String::new(), ColumnType::String, None)
         };
         Ok(Column { field, text, column_type, allowed, mapping })
     }
@@ -304,7 +366,7 @@ impl<'a> ItemConverter<'a> {
         if shape(&pattern) == Shape::Any {
             self.add_caveat(any_value_caveat(field));
         }
-        string_match(field, column.text, &pattern, cased)
+        string_match(field, &column.text, &pattern, cased)
     }
 
     /// Compares an enumerated column with one of its allowed values, written as the
@@ -365,6 +427,12 @@ impl<'a> ItemConverter<'a> {
         };
         Ok(Expr::Atom(format!("{} {op} {other_column}", as_string(column))))
     }
+}
+
+/// Checks that a name can stand in a KQL expression as written (`EventData.Image`).
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 fn as_string(column: &Column) -> String {

@@ -40,6 +40,7 @@
 //! ```
 
 mod condition;
+mod convert;
 mod escape;
 mod expr;
 mod field;

@@ -63,6 +63,9 @@ pub struct LogsourceMapping {
     /// Differences between the log source and the source, stated in every conversion.
     #[serde(default)]
     pub caveats: Vec<String>,
+    /// The string expression holding the raw event text, which keyword (field-less)
+    /// values search; without it a rule with keywords is refused.
+    pub keywords: Option<String>,
 }
 
 impl LogsourceMapping {

@@ -10,11 +10,9 @@ use std::sync::LazyLock;
 
 use socfeed_sigma::Rule;
 
-use crate::condition::condition_expr;
-use crate::expr::Expr;
-use crate::field::ItemConverter;
+use crate::convert::{convert, Target};
 use crate::mapping::MappingFile;
-use crate::{Backend, Conversion, Refusal, RefusalReason};
+use crate::{Backend, Conversion, Refusal};
 
 pub const NAME: &str = "sentinel-asim";
 
@@ -42,44 +40,7 @@ impl Backend for SentinelAsim {
     }
 
     fn convert(&self, rule: &Rule) -> Result<Conversion, Refusal> {
-        let mapping = &*MAPPING;
-        let logsource = rule.logsource.to_string();
-
-        let Some(entry) = mapping.logsource(&rule.logsource) else {
-            return Err(Refusal {
-                reason: RefusalReason::UnmappedLogsource,
-                subject: Some(logsource.clone()),
-                message: format!("log source {logsource} has no ASIM parser that returns the same events"),
-                logsource,
-            });
-        };
-        // `MappingFile::parse` checked that these names resolve.
-        let (Some(source), Some(fields)) = (mapping.sources.get(&entry.source), mapping.fields.get(&entry.fields)) else {
-            return Err(Refusal {
-                reason: RefusalReason::UnmappedLogsource,
-                subject: Some(logsource.clone()),
-                message: format!("the mapping entry for {logsource} names an undefined source or field set"),
-                logsource,
-            });
-        };
-        let default_schema = Default::default();
-        let schema = mapping.schemas.get(&source.schema).unwrap_or(&default_schema);
-
-        let mut items = ItemConverter::new(fields, schema, &logsource, "ASIM");
-        for caveat in &entry.caveats {
-            items.add_caveat(caveat.clone());
-        }
-        let predicate = condition_expr(&rule.detection, &mut |selection| items.selection(selection))
-            .map_err(|e| e.into_refusal(logsource.clone()))?;
-
-        let mut conjuncts: Vec<Expr> = entry.filters.iter().map(|f| Expr::Atom(f.clone())).collect();
-        conjuncts.push(predicate);
-        let mut query = entry.source.clone();
-        for (alias, expr) in &items.extends {
-            query.push_str(&format!("\n| extend {alias} = {expr}"));
-        }
-        query.push_str(&format!("\n| where {}", Expr::and(conjuncts).render(4)));
-
-        Ok(Conversion { target: NAME, query, data_sources: vec![source.data_source(&entry.source)], caveats: items.caveats })
+        let target = Target { name: NAME, label: "ASIM", lacks: "ASIM parser" };
+        convert(&target, &MAPPING, rule)
     }
 }

@@ -17,12 +17,22 @@ pub fn rule(text: &str) -> socfeed_sigma::Rule {
 }
 
 pub fn convert(text: &str) -> Result<Conversion, Refusal> {
-    backend("sentinel-asim").expect("target exists").convert(&rule(text))
+    convert_to("sentinel-asim", text)
+}
+
+/// Converts one rule from YAML text with the named target.
+pub fn convert_to(target: &str, text: &str) -> Result<Conversion, Refusal> {
+    backend(target).unwrap_or_else(|| panic!("target {target} exists")).convert(&rule(text))
+}
+
+/// Renders the `sentinel-asim` conversion of a rule as snapshot text.
+pub fn render(text: &str) -> String {
+    render_to("sentinel-asim", text)
 }
 
 /// Renders the query and caveats of a conversion, or the refusal, as snapshot text.
-pub fn render(text: &str) -> String {
-    match convert(text) {
+pub fn render_to(target: &str, text: &str) -> String {
+    match convert_to(target, text) {
         Ok(conversion) => {
             let mut out = conversion.query;
             for caveat in &conversion.caveats {
@@ -46,3 +56,6 @@ pub fn rule_text(logsource: &str, detection: &str) -> String {
     let indent = |block: &str| block.lines().map(|l| format!("    {l}\n")).collect::<String>();
     format!("title: Test\nlogsource:\n{}detection:\n{}", indent(logsource), indent(detection))
 }
+
+pub mod corpus;
+pub mod harness;

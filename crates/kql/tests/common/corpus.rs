@@ -1,0 +1,49 @@
+//! The SigmaHQ rule corpus of the shared data folder, read once per test.
+
+use std::path::{Path, PathBuf};
+
+use socfeed_sigma::{Document, Rule};
+
+/// Rule folders converted, under `sigmahq/` of the shared corpus.
+pub const FOLDERS: &[&str] = &["rules", "rules-emerging-threats", "rules-threat-hunting"];
+
+/// The shared data folder beside the workspace, when it is there.
+pub fn shared_root() -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
+    root.is_dir().then_some(root)
+}
+
+fn rule_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            rule_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "yml" || e == "yaml") {
+            out.push(path);
+        }
+    }
+}
+
+/// Reads every rule of the corpus folders, in path order, with the path relative to
+/// `sigmahq/`.
+pub fn read_rules(shared: &Path) -> Vec<(String, Rule)> {
+    let root = shared.join("corpus/sigmahq");
+    let mut files = Vec::new();
+    for folder in FOLDERS {
+        rule_files(&root.join(folder), &mut files);
+    }
+    files.sort();
+
+    let mut rules = Vec::new();
+    for path in files {
+        let name = path.strip_prefix(&root).unwrap_or(&path).display().to_string();
+        let file = socfeed_sigma::read_file(&path);
+        for document in file.documents {
+            if let Document::Rule(rule) = document {
+                rules.push((name.clone(), *rule));
+            }
+        }
+    }
+    rules
+}
