@@ -31,6 +31,19 @@ pub struct TimeWindow {
 }
 
 impl TimeWindow {
+    /// Parses a bound given on the command line: RFC 3339 (`2024-01-02T03:04:05Z`), a
+    /// date and time in UTC (`2024-01-02 03:04:05`) or a date (`2024-01-02`, midnight UTC).
+    pub fn parse_bound(text: &str) -> Result<DateTime<Utc>, String> {
+        if let Some(time) = parse_timestamp(text) {
+            return Ok(time.and_utc());
+        }
+        chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .ok()
+            .and_then(|date| date.and_hms_opt(0, 0, 0))
+            .map(|time| time.and_utc())
+            .ok_or_else(|| format!("invalid time `{text}`: expected 2024-01-02, 2024-01-02 03:04:05 or RFC 3339"))
+    }
+
     fn contains(&self, event: &Event) -> bool {
         if self.from.is_none() && self.to.is_none() {
             return true;

@@ -13,6 +13,8 @@ pub mod hunt;
 pub mod input;
 pub mod logsource;
 pub mod matcher;
+pub mod output;
+pub mod regression;
 pub mod ruleset;
 mod strategy;
 

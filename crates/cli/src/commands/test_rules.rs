@@ -1,8 +1,98 @@
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-#[derive(clap::Args)]
-pub struct Args {}
+use rayon::prelude::*;
+use socfeed_hunt::regression::{find_cases, run_case};
+use socfeed_hunt::{RuleFilter, RuleSet, Scanner, TimeWindow};
 
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not built yet")
+#[derive(clap::Args)]
+pub struct Args {
+    /// Rule files or folders; repeatable. Defaults to the `rules`, `rules-emerging-threats`
+    /// and `rules-threat-hunting` folders beside each regression folder.
+    #[arg(short = 'r', long = "rules", value_name = "RULES_PATH")]
+    rules: Vec<PathBuf>,
+
+    /// SigmaHQ `regression_data` folders: each `info.yml` names the rule that must fire on
+    /// the `.evtx` and `.json` files beside it.
+    #[arg(required = true, value_name = "REGRESSION_DATA")]
+    folders: Vec<PathBuf>,
+
+    /// Print only the cases that fail.
+    #[arg(long)]
+    failures_only: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let rule_paths = if args.rules.is_empty() { default_rule_paths(&args.folders) } else { args.rules.clone() };
+    if rule_paths.is_empty() {
+        anyhow::bail!("no rule folder found beside the regression folders: name one with -r");
+    }
+    let scanner = Scanner::new(RuleSet::load(&rule_paths, &RuleFilter::default()), TimeWindow::default());
+
+    let mut cases = Vec::new();
+    let mut errors = Vec::new();
+    for folder in &args.folders {
+        if !folder.is_dir() {
+            anyhow::bail!("{}: not a folder", folder.display());
+        }
+        let (found, problems) = find_cases(folder);
+        cases.extend(found);
+        errors.extend(problems);
+    }
+
+    let results: Vec<_> = cases.par_iter().map(|case| (case, run_case(case, &scanner))).collect();
+
+    let mut passed = 0;
+    let mut failed = 0;
+    println!("{:<6}  {:<36}  {:>6}  {}", "result", "rule id", "events", "file");
+    for (case, file_results) in &results {
+        let rule_loaded = scanner.rules.loaded.iter().any(|r| r.id.as_deref() == Some(case.rule_id.as_str()));
+        if file_results.is_empty() {
+            failed += 1;
+            println!("{:<6}  {:<36}  {:>6}  {} (no .evtx or .json file)", "FAIL", case.rule_id, 0, case.folder.display());
+            continue;
+        }
+        for result in file_results {
+            let ok = result.fired && result.errors.is_empty();
+            if ok {
+                passed += 1;
+            } else {
+                failed += 1;
+            }
+            if ok && args.failures_only {
+                continue;
+            }
+            let mut note = String::new();
+            if !rule_loaded {
+                note.push_str(" (rule not loaded)");
+            }
+            for error in &result.errors {
+                note.push_str(&format!(" ({error})"));
+            }
+            let verdict = if ok { "pass" } else { "FAIL" };
+            println!("{verdict:<6}  {:<36}  {:>6}  {}{note}", case.rule_id, result.events, result.file.display());
+        }
+    }
+
+    for error in &errors {
+        eprintln!("warning: {error}");
+    }
+    eprintln!("{} cases, {passed} files passed, {failed} failed", cases.len());
+    println!("{passed} passed, {failed} failed");
+    Ok(if failed > 0 || !errors.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Finds the SigmaHQ rule folders next to each regression folder.
+fn default_rule_paths(folders: &[PathBuf]) -> Vec<PathBuf> {
+    let mut paths = Vec::new();
+    for folder in folders {
+        let Some(root) = folder.canonicalize().ok().as_deref().and_then(Path::parent).map(Path::to_path_buf) else { continue };
+        for name in ["rules", "rules-emerging-threats", "rules-threat-hunting"] {
+            let candidate = root.join(name);
+            if candidate.is_dir() && !paths.contains(&candidate) {
+                paths.push(candidate);
+            }
+        }
+    }
+    paths
 }
