@@ -194,6 +194,30 @@ fn local_rule_has_no_sigmahq_link() {
     assert!(rule["source"]["url"].is_null());
     assert!(rule["source"]["path"].as_str().unwrap().ends_with("tests/data/local/script_title.yml"));
     assert!(rule["license"]["name"].is_null());
+    assert!(rule["license"]["attribution"].as_str().unwrap().contains("no licence stated"));
+}
+
+#[test]
+fn private_rules_folder_is_local() {
+    let work = tempfile::tempdir().unwrap();
+    let private = work.path().join("rules-mine");
+    std::fs::create_dir_all(&private).unwrap();
+    let rule = read(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/sigmahq/rules/windows/network_connection/net_connection_win_domain_mega_nz.yml"));
+    std::fs::write(private.join("my_private_rule.yml"), rule).unwrap();
+
+    let out = work.path().join("site");
+    let rule_paths = vec![private];
+    let options = BuildOptions { out_dir: &out, rule_paths: &rule_paths, attack: None, generated_at: None };
+    build_site(&options).unwrap();
+
+    let rule = read_json(&out.join(format!("rules/{MEGA_ID}.json")));
+    assert!(rule["source"]["url"].is_null(), "{}", rule["source"]);
+    assert!(rule["source"]["path"].as_str().unwrap().ends_with("rules-mine/my_private_rule.yml"));
+    assert!(rule["license"]["name"].is_null());
+    let page = read(&out.join(format!("rules/{MEGA_ID}.html")));
+    assert!(!page.contains("github.com/SigmaHQ/sigma/blob"), "private rule linked to SigmaHQ");
+    assert!(!page.contains("Detection Rule License"), "private rule given the DRL");
+    assert!(page.contains("no licence stated"));
 }
 
 #[test]

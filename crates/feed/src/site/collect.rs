@@ -8,6 +8,7 @@ use socfeed_kql::Backend;
 use socfeed_sigma::{Document, RuleFile};
 
 use super::model::{self, ErrorEntry, RuleEntry};
+use super::source::{self, SourceResolver};
 use crate::attack::AttackMatrix;
 use crate::enrich::{self, ConversionStatus, TargetResult};
 
@@ -54,9 +55,10 @@ pub struct Collected {
 }
 
 pub fn collect(files: &[PathBuf], targets: &Targets, matrix: Option<&AttackMatrix>) -> Collected {
+    let sources = SourceResolver::default();
     let per_file: Vec<(Vec<RuleEntry>, Vec<ErrorEntry>)> = files
         .par_iter()
-        .map(|path| read_and_enrich(path, targets, matrix))
+        .map(|path| read_and_enrich(path, targets, matrix, &sources))
         .collect();
 
     let mut entries = Vec::new();
@@ -77,6 +79,7 @@ fn read_and_enrich(
     path: &Path,
     targets: &Targets,
     matrix: Option<&AttackMatrix>,
+    sources: &SourceResolver,
 ) -> (Vec<RuleEntry>, Vec<ErrorEntry>) {
     let file = socfeed_sigma::read_file(path);
     let mut errors: Vec<ErrorEntry> = file.errors.iter().map(ErrorEntry::from_read_error).collect();
@@ -84,7 +87,7 @@ fn read_and_enrich(
     let mut entries = Vec::new();
     for document in &file.documents {
         // A backend bug on one rule must not stop the build, so a panic becomes an error entry.
-        match catch_unwind(AssertUnwindSafe(|| entry(&file, document, targets, matrix))) {
+        match catch_unwind(AssertUnwindSafe(|| entry(&file, document, targets, matrix, sources))) {
             Ok(entry) => entries.push(entry),
             Err(_) => errors.push(ErrorEntry {
                 path: model::display_path(path),
@@ -97,13 +100,19 @@ fn read_and_enrich(
     (entries, errors)
 }
 
-fn entry(file: &RuleFile, document: &Document, targets: &Targets, matrix: Option<&AttackMatrix>) -> RuleEntry {
+fn entry(
+    file: &RuleFile,
+    document: &Document,
+    targets: &Targets,
+    matrix: Option<&AttackMatrix>,
+    sources: &SourceResolver,
+) -> RuleEntry {
     let meta = document.meta();
     let (kind, logsource) = model::entry_fields(document);
     let conversions = targets.convert(document);
     let enrichment = enrich::enrich(meta, logsource.as_ref(), &conversions, matrix);
-    let source = model::rule_source(&file.path);
-    let license = model::license(meta.license.as_deref(), &source, &meta.title, meta.author.as_deref());
+    let source = sources.rule_source(&file.path);
+    let license = source::license(meta.license.as_deref(), &source, &meta.title, meta.author.as_deref());
 
     RuleEntry {
         page: String::new(),

@@ -5,6 +5,7 @@ mod collect;
 mod coverage;
 mod model;
 mod render;
+mod source;
 mod write;
 
 use std::collections::BTreeMap;
@@ -13,7 +14,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 pub use collect::Targets;
-pub use model::{ErrorEntry, License, RuleEntry, RuleSource, RuleSummary};
+pub use model::{ErrorEntry, RuleEntry, RuleSummary};
+pub use source::{is_sigmahq_checkout, License, RuleSource};
 pub use render::inline_json;
 
 use crate::attack::AttackMatrix;

@@ -1,17 +1,13 @@
 //! The per-rule data the pages and JSON documents are made from.
 
 use std::collections::HashSet;
-use std::path::{Component, Path};
+use std::path::Path;
 
 use serde::Serialize;
 use socfeed_sigma::{Document, LogSource, ReadError};
 
+use super::source::{License, RuleSource};
 use crate::enrich::{ConversionStatus, Enrichment, TargetResult};
-
-/// Where SigmaHQ rules are published; a path inside a `rules*` folder is linked under it.
-const SIGMAHQ_BLOB_URL: &str = "https://github.com/SigmaHQ/sigma/blob/master/";
-const DRL_NAME: &str = "Detection Rule License (DRL) 1.1";
-const DRL_URL: &str = "https://github.com/SigmaHQ/Detection-Rule-License";
 
 /// One rule document with its conversions and enrichment: the content of `rules/<page>.json`.
 #[derive(Debug, Clone, Serialize)]
@@ -39,24 +35,6 @@ pub struct RuleEntry {
     /// The rule file's text, shown on the page but left out of the JSON document.
     #[serde(skip)]
     pub yaml: String,
-}
-
-/// Where the rule comes from.
-#[derive(Debug, Clone, Serialize)]
-pub struct RuleSource {
-    /// The path relative to the SigmaHQ repository root, or the local path as given.
-    pub path: String,
-    /// The rule on GitHub, for rules inside a SigmaHQ `rules*` folder.
-    pub url: Option<String>,
-}
-
-/// The licence the rule is shared under and the attribution it asks for.
-#[derive(Debug, Clone, Serialize)]
-pub struct License {
-    pub name: Option<String>,
-    pub url: Option<String>,
-    /// The credit line shown with the rule: title, author, licence and source.
-    pub attribution: String,
 }
 
 /// A file or document that could not be read, for the errors page and the report.
@@ -132,47 +110,6 @@ pub fn entry_fields(document: &Document) -> (&'static str, Option<LogSource>) {
         Document::Correlation(_) => ("correlation", None),
         Document::Filter(filter) => ("filter", Some(filter.logsource.clone())),
     }
-}
-
-/// Finds the rule's place in the SigmaHQ repository: the path from the last folder whose
-/// name starts with `rules` (`rules/`, `rules-emerging-threats/`, …).
-pub fn rule_source(path: &Path) -> RuleSource {
-    let components: Vec<Component> = path.components().collect();
-    let folder_count = components.len().saturating_sub(1);
-    let rules_folder = components[..folder_count]
-        .iter()
-        .rposition(|c| matches!(c, Component::Normal(name) if name.to_string_lossy().starts_with("rules")));
-
-    match rules_folder {
-        Some(start) => {
-            let relative: Vec<String> = components[start..]
-                .iter()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
-            let relative = relative.join("/");
-            RuleSource { url: Some(format!("{SIGMAHQ_BLOB_URL}{relative}")), path: relative }
-        }
-        None => RuleSource { path: display_path(path), url: None },
-    }
-}
-
-/// The rule's licence: its own `license` field, else the DRL for SigmaHQ rules.
-pub fn license(
-    declared: Option<&str>,
-    source: &RuleSource,
-    title: &str,
-    author: Option<&str>,
-) -> License {
-    let (name, url) = match declared {
-        Some(name) => (Some(name.to_owned()), None),
-        None if source.url.is_some() => (Some(DRL_NAME.to_owned()), Some(DRL_URL.to_owned())),
-        None => (None, None),
-    };
-    let by = author.map_or_else(|| "an unnamed author".to_owned(), |a| a.to_owned());
-    let under = name.as_deref().map_or_else(|| "no stated licence".to_owned(), |n| format!("the {n}"));
-    let from = source.url.as_deref().unwrap_or(&source.path);
-    let attribution = format!("\"{title}\" by {by}, shared under {under}. Source: {from}");
-    License { name, url, attribution }
 }
 
 pub fn display_path(path: &Path) -> String {
