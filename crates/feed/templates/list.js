@@ -89,12 +89,24 @@
     document.getElementById('shown').textContent = shown + ' shown';
   }
 
+  // A value typed into a URL is matched the way values are stored: technique ids in upper
+  // case, other values against the list's own options ignoring case, and tactic names as
+  // shortnames ("Defense Impairment" and "defense_impairment" become "defense-impairment").
+  function normalize(name, value) {
+    value = value.trim();
+    if (name === 'technique') { return value.toUpperCase(); }
+    if (name === 'tactic') { value = value.replace(/[\s_]+/g, '-'); }
+    var lower = value.toLowerCase();
+    var option = Array.prototype.find.call(inputs[name].options, function (o) { return o.value.toLowerCase() === lower; });
+    return option ? option.value : value;
+  }
+
   // Filters come from the query string (index.html?technique=T1059) or the hash, and
   // changes go to the hash, which also works for pages opened from file://.
   function readFilters() {
     var params = new URLSearchParams(location.hash.length > 1 ? location.hash.slice(1) : location.search);
     filterNames.forEach(function (name) {
-      var value = params.get(name) || '';
+      var value = normalize(name, params.get(name) || '');
       var select = inputs[name];
       if (value && !Array.prototype.some.call(select.options, function (o) { return o.value === value; })) {
         addOption(select, value);

@@ -172,6 +172,40 @@ fn long_description_is_cut_on_a_char_boundary() {
 }
 
 #[test]
+fn wrapped_description_is_joined() {
+    let mut wrapped = meta(None, None);
+    wrapped.description = Some(
+        "Detects the creation of a machine account whose name starts with 'GHOST', which is the\n\
+         naming convention used by the exploit tooling.\nThe second sentence.\n\nA new paragraph."
+            .to_owned(),
+    );
+    let enrichment = enrich(&wrapped, None, &[], None);
+    assert!(
+        enrichment.hypothesis.ends_with("which is the naming convention used by the exploit tooling."),
+        "{}",
+        enrichment.hypothesis
+    );
+    assert!(!enrichment.hypothesis.contains("second sentence"), "{}", enrichment.hypothesis);
+}
+
+#[test]
+fn description_sentence_ends() {
+    let cases = [
+        ("Detects X.\nThen Y.", "Detects X."),
+        ("Detects tools, e.g. mimikatz or procdump. More.", "Detects tools, e.g. mimikatz or procdump."),
+        ("Detects these tools:\n- mimikatz\n- procdump", "Detects these tools."),
+        ("Is this malicious? Maybe.", "Is this malicious? Maybe."),
+        ("Detects the tool!", "Detects the tool!"),
+        ("...", ""),
+        ("No full stop at all", "No full stop at all."),
+        ("  Wrapped\n  with indent\n", "Wrapped with indent."),
+    ];
+    for (description, expected) in cases {
+        assert_eq!(super::text::first_sentence(description), expected, "{description:?}");
+    }
+}
+
+#[test]
 fn confidence_levels() {
     let cases: &[(Option<Status>, Vec<TargetResult>, ConfidenceLevel)] = &[
         (Some(Status::Stable), vec![converted(&[])], ConfidenceLevel::High),

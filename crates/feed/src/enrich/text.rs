@@ -62,24 +62,52 @@ fn adversary_sentence(attack: &AttackContext) -> String {
     }
 }
 
-/// Cuts the description at its first sentence end or line break, and at 300 characters.
-fn first_sentence(description: &str) -> String {
-    let trimmed = description.trim();
-    let end = [trimmed.find(". "), trimmed.find(".\n"), trimmed.find('\n')]
-        .into_iter()
-        .flatten()
-        .min();
-    let sentence = match end {
-        Some(i) => trimmed.get(..i).unwrap_or(trimmed),
-        None => trimmed.strip_suffix('.').unwrap_or(trimmed),
+/// Extracts the description's first sentence, cut at 300 characters.
+///
+/// Descriptions are often hard-wrapped YAML blocks (`description: |`), so the lines of the
+/// first paragraph are joined before looking for the sentence end. A blank line or a list
+/// item (`- `, `* `) ends the paragraph.
+pub(super) fn first_sentence(description: &str) -> String {
+    let paragraph = first_paragraph(description);
+    let sentence = match sentence_end(&paragraph) {
+        Some(end) => paragraph.get(..end).unwrap_or(&paragraph),
+        None => &paragraph,
     };
+    // A paragraph that leads into a list ends with a colon, which the hypothesis replaces.
+    let sentence = sentence.trim_end_matches(['.', ':', ';', ',', ' ']);
+
     let mut excerpt: String = sentence.chars().take(MAX_DESCRIPTION_CHARS).collect();
     if excerpt.len() < sentence.len() {
         excerpt.push('…');
-    } else {
+    } else if !excerpt.ends_with(['!', '?']) && !excerpt.is_empty() {
         excerpt.push('.');
     }
     excerpt
+}
+
+/// Joins the lines of the first paragraph with single spaces.
+fn first_paragraph(description: &str) -> String {
+    let mut paragraph = String::new();
+    for line in description.trim().lines().map(str::trim) {
+        let is_list_item = line.starts_with("- ") || line.starts_with("* ");
+        if line.is_empty() || (is_list_item && !paragraph.is_empty()) {
+            break;
+        }
+        if !paragraph.is_empty() {
+            paragraph.push(' ');
+        }
+        paragraph.push_str(line);
+    }
+    paragraph
+}
+
+/// Finds the byte index of the first `. ` that ends a sentence, skipping the abbreviations
+/// "e.g." and "i.e.", which descriptions use mid-sentence.
+fn sentence_end(paragraph: &str) -> Option<usize> {
+    paragraph.match_indices(". ").map(|(i, _)| i).find(|&i| {
+        let before = paragraph.get(..i).unwrap_or_default().to_ascii_lowercase();
+        !(before.ends_with("e.g") || before.ends_with("i.e"))
+    })
 }
 
 pub fn data_source_summary(logsource: &str, sources: &[TargetDataSource], results: &[TargetResult]) -> String {
