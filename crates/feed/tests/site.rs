@@ -253,3 +253,55 @@ fn coverage_links_and_counts() {
     assert!(coverage.contains(r#"href="index.html?technique=T1567.002""#));
     assert!(coverage.contains(r#"href="index.html?technique=T1685""#));
 }
+
+const DUPLICATE_RULE: &str = "title: TITLE
+id: 0a1b2c3d-0000-4000-8000-00000000abcd
+logsource: {category: process_creation, product: windows}
+detection:
+    selection: {Image|endswith: '\\\\whoami.exe'}
+    condition: selection
+";
+
+#[test]
+fn duplicate_ids_are_reported() {
+    let work = tempfile::tempdir().unwrap();
+    let first = work.path().join("a/first.yml");
+    let second = work.path().join("b/second.yml");
+    for (path, title) in [(&first, "First"), (&second, "Second")] {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, DUPLICATE_RULE.replace("TITLE", title)).unwrap();
+    }
+
+    // The page names do not depend on the order the rule paths are given in.
+    for rule_paths in [vec![first.clone(), second.clone()], vec![second.clone(), first.clone()]] {
+        let out = tempfile::tempdir().unwrap();
+        let options = BuildOptions { out_dir: out.path(), rule_paths: &rule_paths, attack: None, generated_at: None };
+        let report = build_site(&options).unwrap();
+
+        assert_eq!(report.duplicate_ids.len(), 1);
+        let duplicate = &report.duplicate_ids[0];
+        assert_eq!(duplicate.id, "0a1b2c3d-0000-4000-8000-00000000abcd");
+        let pages: Vec<&str> = duplicate.uses.iter().map(|u| u.page.as_str()).collect();
+        assert_eq!(pages, ["0a1b2c3d-0000-4000-8000-00000000abcd", "0a1b2c3d-0000-4000-8000-00000000abcd-2"]);
+        assert!(duplicate.uses[0].path.ends_with("a/first.yml"), "{:?}", duplicate.uses);
+        assert!(duplicate.uses[1].path.ends_with("b/second.yml"), "{:?}", duplicate.uses);
+
+        let first_page = read_json(&out.path().join("rules/0a1b2c3d-0000-4000-8000-00000000abcd.json"));
+        assert_eq!(first_page["title"], "First");
+
+        let errors_page = read(&out.path().join("errors.html"));
+        assert!(errors_page.contains("id 0a1b2c3d-0000-4000-8000-00000000abcd is used by "), "no warning on errors.html");
+        assert!(errors_page.contains("first.yml (page 0a1b2c3d-0000-4000-8000-00000000abcd) and "));
+        let index = read_json(&out.path().join("index.json"));
+        assert_eq!(index["report"]["duplicate_ids"][0]["uses"].as_array().unwrap().len(), 2);
+        assert!(read(&out.path().join("index.html")).contains(">1 duplicate id</a>"));
+    }
+}
+
+#[test]
+fn unique_ids_give_no_warning() {
+    let out = tempfile::tempdir().unwrap();
+    let report = build(out.path(), None);
+    assert!(report.duplicate_ids.is_empty(), "{:?}", report.duplicate_ids);
+    assert!(!read(&out.path().join("errors.html")).contains("Warnings"));
+}

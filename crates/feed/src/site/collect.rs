@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use socfeed_kql::Backend;
 use socfeed_sigma::{Document, RuleFile};
 
-use super::model::{self, ErrorEntry, RuleEntry};
+use super::model::{self, DuplicateId, ErrorEntry, RuleEntry};
 use super::source::{self, SourceResolver};
 use crate::attack::AttackMatrix;
 use crate::enrich::{self, ConversionStatus, TargetResult};
@@ -50,6 +50,7 @@ pub struct Collected {
     /// Entries sorted by file path, then document order, with unique page names.
     pub entries: Vec<RuleEntry>,
     pub errors: Vec<ErrorEntry>,
+    pub duplicate_ids: Vec<DuplicateId>,
     pub files_read: usize,
     pub documents: usize,
 }
@@ -70,9 +71,10 @@ pub fn collect(files: &[PathBuf], targets: &Targets, matrix: Option<&AttackMatri
         errors.extend(file_errors);
     }
     model::assign_page_names(&mut entries, &paths);
+    let duplicate_ids = model::duplicate_ids(&entries, &paths);
 
     let documents = entries.len();
-    Collected { entries, errors, files_read: files.len(), documents }
+    Collected { entries, errors, duplicate_ids, files_read: files.len(), documents }
 }
 
 fn read_and_enrich(

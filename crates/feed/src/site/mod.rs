@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 pub use collect::Targets;
-pub use model::{ErrorEntry, RuleEntry, RuleSummary};
+pub use model::{DuplicateId, ErrorEntry, IdUse, RuleEntry, RuleSummary};
 pub use source::{is_sigmahq_checkout, License, RuleSource};
 pub use render::inline_json;
 
@@ -44,6 +44,9 @@ pub struct BuildReport {
     pub documents: usize,
     /// Files and documents that could not be read, sorted by path and position.
     pub errors: Vec<ErrorEntry>,
+    /// Rule ids that more than one document uses, sorted by id. The build names their pages
+    /// deterministically (by path order) but the rules' authors should make the ids unique.
+    pub duplicate_ids: Vec<DuplicateId>,
     /// Per target: how many rules converted and how many were refused, by reason code.
     pub targets: BTreeMap<String, TargetReport>,
 }
@@ -96,6 +99,7 @@ fn report(collected: &collect::Collected, targets: &Targets) -> BuildReport {
         files_read: collected.files_read,
         documents: collected.documents,
         errors: collected.errors.clone(),
+        duplicate_ids: collected.duplicate_ids.clone(),
         targets: by_target,
     }
 }

@@ -1,6 +1,6 @@
 //! The per-rule data the pages and JSON documents are made from.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use serde::Serialize;
@@ -55,6 +55,52 @@ impl ErrorEntry {
             message: error.message.clone(),
         }
     }
+}
+
+/// A rule id that more than one document uses. Each document still gets a page: the first
+/// in path order is named after the id, the others get a `-2`, `-3`, … suffix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DuplicateId {
+    /// The id as the first document writes it; ids that differ only in case count as one.
+    pub id: String,
+    /// The documents with this id, in path order.
+    pub uses: Vec<IdUse>,
+}
+
+/// One document that uses a duplicate id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IdUse {
+    pub path: String,
+    /// The page name the document got.
+    pub page: String,
+}
+
+impl DuplicateId {
+    /// The warning shown on the errors page: "id X is used by A and B".
+    pub fn message(&self) -> String {
+        let uses: Vec<String> = self.uses.iter().map(|u| format!("{} (page {})", u.path, u.page)).collect();
+        let listed = match uses.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+            None => String::new(),
+        };
+        format!("id {} is used by {listed}", self.id)
+    }
+}
+
+/// Lists the ids that more than one entry uses, sorted by id.
+///
+/// `paths` holds each entry's file, in entry order.
+pub fn duplicate_ids(entries: &[RuleEntry], paths: &[&Path]) -> Vec<DuplicateId> {
+    let mut by_id: BTreeMap<String, DuplicateId> = BTreeMap::new();
+    for (entry, path) in entries.iter().zip(paths) {
+        let Some(id) = entry.id.as_deref() else { continue };
+        let duplicate = by_id
+            .entry(id.to_lowercase())
+            .or_insert_with(|| DuplicateId { id: id.to_owned(), uses: Vec::new() });
+        duplicate.uses.push(IdUse { path: display_path(path), page: entry.page.clone() });
+    }
+    by_id.into_values().filter(|d| d.uses.len() > 1).collect()
 }
 
 /// A row of the list page and of `index.json`.

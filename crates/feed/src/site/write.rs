@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::coverage::coverage;
-use super::model::{ErrorEntry, RuleEntry, RuleSummary};
+use super::model::{DuplicateId, ErrorEntry, RuleEntry, RuleSummary};
 use super::render::{inline_json, json_file, Renderer, LIST_JS, STYLE_CSS};
 use super::{BuildOptions, BuildReport};
 use crate::error::FeedError;
@@ -58,6 +58,7 @@ pub fn write_site(
     let page = Value::from_serialize(serde_json::json!({
         "count": summaries.len(),
         "error_count": errors.len(),
+        "warning_count": report.duplicate_ids.len(),
         "targets": targets,
     }));
     let page = minijinja::context! { rules_json => Value::from_safe_string(rules_json), ..page };
@@ -70,7 +71,8 @@ pub fn write_site(
     let page = minijinja::context! { coverage => Value::from_serialize(&coverage) };
     write(&out.join("coverage.html"), &renderer.render("coverage.html", "", page)?)?;
 
-    let page = minijinja::context! { errors => Value::from_serialize(errors) };
+    let warnings: Vec<String> = report.duplicate_ids.iter().map(DuplicateId::message).collect();
+    let page = minijinja::context! { errors => Value::from_serialize(errors), warnings => warnings };
     write(&out.join("errors.html"), &renderer.render("errors.html", "", page)?)?;
     Ok(())
 }
