@@ -76,7 +76,7 @@ pub struct IdUse {
 }
 
 impl DuplicateId {
-    /// The warning shown on the errors page: "id X is used by A and B".
+    /// Formats the warning for the errors page: "id X is used by A and B".
     pub fn message(&self) -> String {
         let uses: Vec<String> = self.uses.iter().map(|u| format!("{} (page {})", u.path, u.page)).collect();
         let listed = match uses.split_last() {
@@ -90,7 +90,7 @@ impl DuplicateId {
 
 /// Lists the ids that more than one entry uses, sorted by id.
 ///
-/// `paths` holds each entry's file, in entry order.
+/// `paths` contains each entry's file, in entry order.
 pub fn duplicate_ids(entries: &[RuleEntry], paths: &[&Path]) -> Vec<DuplicateId> {
     let mut by_id: BTreeMap<String, DuplicateId> = BTreeMap::new();
     for (entry, path) in entries.iter().zip(paths) {
