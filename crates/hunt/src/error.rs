@@ -20,6 +20,11 @@ pub enum HuntError {
     #[error("{path}: not a readable EVTX file: {message}")]
     EvtxFile { path: PathBuf, message: String },
 
+    /// An EVTX file shorter than the chunks its header announces, or ending inside a chunk
+    /// (a copy cut short); the records of the complete chunks are still read.
+    #[error("{path}: truncated EVTX file: {size} bytes, its header announces {chunks} chunks of 64 KiB ({expected} bytes)")]
+    EvtxTruncated { path: PathBuf, size: u64, chunks: u64, expected: u64 },
+
     /// One EVTX chunk or record that is corrupt or truncated; the records around it are
     /// still read.
     #[error("{path}: skipped a corrupt EVTX record or chunk: {message}")]

@@ -5,6 +5,9 @@ use std::sync::Arc;
 
 use evtx::{EvtxParser, ParserSettings};
 
+/// The size of an EVTX chunk, fixed by the format.
+const CHUNK_BYTES: u64 = 64 * 1024;
+
 use super::shape::event_from_json;
 use crate::error::HuntError;
 use crate::hunt::{FileOutcome, Scanner};
@@ -26,6 +29,10 @@ pub fn scan(path: &Path, scanner: &Arc<Scanner>, threads: usize) -> FileOutcome 
             return outcome;
         }
     };
+    if let Some(error) = truncation(path, &parser) {
+        outcome.errors.push(error);
+    }
+
     let settings = ParserSettings::new().num_threads(threads).separate_json_attributes(false);
     let mut parser = parser.with_configuration(settings);
 
@@ -47,4 +54,17 @@ pub fn scan(path: &Path, scanner: &Arc<Scanner>, threads: usize) -> FileOutcome 
         }
     }
     outcome
+}
+
+/// Reports a file cut short: shorter than the chunks its header announces, or ending
+/// inside a chunk. The parser stops silently at the end of the data, so such a copy would
+/// otherwise go unnoticed.
+fn truncation(path: &Path, parser: &EvtxParser<std::fs::File>) -> Option<HuntError> {
+    let header = parser.header();
+    let size = std::fs::metadata(path).ok()?.len();
+    let header_bytes = u64::from(header.header_block_size);
+    let chunks = u64::from(header.chunk_count).max(header.last_chunk_number.saturating_add(1));
+    let expected = header_bytes.saturating_add(chunks.saturating_mul(CHUNK_BYTES));
+    let partial_chunk = size > header_bytes && (size - header_bytes) % CHUNK_BYTES != 0;
+    (size < expected || partial_chunk).then(|| HuntError::EvtxTruncated { path: path.to_owned(), size, chunks, expected })
 }
