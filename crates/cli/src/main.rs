@@ -17,10 +17,22 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check Sigma rules and report errors and suspect constructs.
+    ///
+    /// Prints one line per finding, `path:line:col: CODE message`. E codes are errors: the
+    /// rule cannot be used as written. W codes are warnings about rules that read but look
+    /// wrong. Exit status: 0 when no rule has an error, 1 when one has, 2 when the command
+    /// itself fails.
     Check(commands::check::Args),
     /// Convert Sigma rules to KQL queries for a target.
+    ///
+    /// Each query goes to standard output; each rule without a faithful query is listed on
+    /// standard error with the reason. Exit status: 0, or 1 when a rule file cannot be read.
     Convert(commands::convert::Args),
     /// Build the SOC feed: a static site with a page per rule and an ATT&CK coverage page.
+    ///
+    /// A rule that cannot be read does not stop the build: it is listed in the summary and
+    /// on errors.html, and the exit status stays 0. The exit status is 2 when the site
+    /// cannot be written.
     Build(commands::build::Args),
     /// Serve a built feed on 127.0.0.1.
     Serve(commands::serve::Args),
@@ -56,10 +68,26 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", error_chain(&error));
             ExitCode::from(2)
         }
     }
+}
+
+/// Joins an error and its causes with `: `, leaving out a cause whose text the message
+/// before it already contains (many library errors print their source themselves).
+fn error_chain(error: &anyhow::Error) -> String {
+    let mut message = error.to_string();
+    let mut previous = message.clone();
+    for cause in error.chain().skip(1) {
+        let text = cause.to_string();
+        if !previous.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        previous = text;
+    }
+    message
 }
 
 /// Paths given on the command line, for subcommands that read rules.

@@ -18,6 +18,7 @@ pub enum Command {
     },
     /// Show what an ATT&CK bundle (default: the cached one) contains.
     Info {
+        /// A STIX bundle file; without it, the bundle cached by `socfeed attack update`.
         #[arg(value_name = "FILE")]
         path: Option<PathBuf>,
     },
@@ -54,7 +55,12 @@ fn print_info(matrix: &AttackMatrix) {
 }
 
 pub fn load(path: &Path) -> anyhow::Result<AttackMatrix> {
-    AttackMatrix::load(path).with_context(|| format!("failed to load ATT&CK from {}", path.display()))
+    AttackMatrix::load(path).with_context(|| {
+        format!(
+            "failed to load ATT&CK from {}: pass an existing bundle or run `socfeed attack update`",
+            path.display()
+        )
+    })
 }
 
 /// Loads the bundle named on the command line or, without one, the cached bundle if

@@ -14,7 +14,7 @@ pub struct Args {
 
     /// An ATT&CK STIX bundle (MITRE's enterprise-attack.json). Without it the cached
     /// bundle from `socfeed attack update` is used; without either, pages show ATT&CK ids
-    /// and tactics from the tags and say the names are missing.
+    /// and tactics from the tags and mark the names as missing.
     #[arg(long, value_name = "FILE")]
     attack: Option<PathBuf>,
 
@@ -22,6 +22,11 @@ pub struct Args {
     /// same rules twice gives byte-identical files.
     #[arg(long, value_name = "TEXT")]
     generated_at: Option<String>,
+
+    /// Write into an output folder that holds files of something other than a socfeed
+    /// site; files of the same names are replaced.
+    #[arg(long)]
+    force: bool,
 
     #[command(flatten)]
     rules: RulePaths,
@@ -39,6 +44,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         rule_paths: &args.rules.paths,
         attack: matrix.as_ref(),
         generated_at: args.generated_at.as_deref(),
+        force: args.force,
     })?;
 
     print_report(&report);

@@ -79,17 +79,29 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 fn print_text(out: &mut impl Write, outcome: &Outcome) -> anyhow::Result<()> {
-    let id = outcome.id.unwrap_or("no id");
+    // A title or id is rule text: a line break in it would end the `//` comment and
+    // put the rest of the title on a line of its own, where KQL would run it.
+    let title = one_line(outcome.title);
+    let id = one_line(outcome.id.unwrap_or("no id"));
     match &outcome.result {
         Ok(conversion) => {
-            writeln!(out, "// {} ({id})", outcome.title)?;
+            writeln!(out, "// {title} ({id})")?;
             writeln!(out, "{}\n", conversion.query)?;
         }
         Err(refusal) => {
-            eprintln!("refused: {}: {} ({id}): {refusal}", outcome.path.display(), outcome.title);
+            let refusal = one_line(&refusal.to_string());
+            eprintln!("refused: {}: {title} ({id}): {refusal}", outcome.path.display());
         }
     }
     Ok(())
+}
+
+/// Replaces line breaks and other control characters (terminal escapes included) with
+/// spaces.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') { ' ' } else { c })
+        .collect()
 }
 
 fn print_json(out: &mut impl Write, outcome: &Outcome) -> anyhow::Result<()> {
@@ -124,5 +136,17 @@ fn print_summary(target: &str, file_count: usize, outcomes: &[Outcome], error_co
     );
     for (code, count) in refused {
         eprintln!("  refused {code}: {count}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn one_line_removes_line_breaks() {
+        assert_eq!(one_line("a\nimProcessCreate\r\n| take 1"), "a imProcessCreate  | take 1");
+        assert_eq!(one_line("x\u{2028}y\u{1b}[31m"), "x y [31m");
+        assert_eq!(one_line("plain title"), "plain title");
     }
 }

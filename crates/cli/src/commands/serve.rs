@@ -15,6 +15,13 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if !args.dir.join("index.html").is_file() {
+        anyhow::bail!(
+            "{} has no index.html: pass a folder written by `socfeed build`",
+            args.dir.display()
+        );
+    }
+
     let addr = serve::local_addr(args.port);
     eprintln!("serving {} on http://{addr}/ (Ctrl-C to stop)", args.dir.display());
     serve::serve_blocking(&args.dir, addr)?;
