@@ -53,19 +53,29 @@ pub fn char_spans(lines: &[&str], start: Span, style: TScalarStyle, value: &str)
     spans
 }
 
-#[derive(Clone)]
+/// A position in the source lines. It borrows the current line instead of copying it, so
+/// cloning a cursor for a look-ahead costs nothing and `char_spans` stays linear.
+#[derive(Clone, Copy)]
 struct Cursor<'a> {
     lines: &'a [&'a str],
     line: usize,
-    chars: Vec<char>,
+    /// The rest of the current line, from the cursor on.
+    rest: &'a str,
+    /// Column of the cursor in characters, from 0.
     column: usize,
 }
 
 impl<'a> Cursor<'a> {
     fn new(lines: &'a [&'a str], start: Span) -> Self {
         let line = (start.line as usize).saturating_sub(1);
-        let chars = lines.get(line).map(|l| l.chars().collect()).unwrap_or_default();
-        Self { lines, line, chars, column: (start.column as usize).saturating_sub(1) }
+        let mut cursor = Self { lines, line, rest: lines.get(line).copied().unwrap_or(""), column: 0 };
+        for _ in 1..start.column {
+            if cursor.rest.is_empty() {
+                break;
+            }
+            cursor.advance();
+        }
+        cursor
     }
 
     fn span(&self) -> Span {
@@ -77,23 +87,25 @@ impl<'a> Cursor<'a> {
 
     /// The character under the cursor; a line break reads as `'\n'`.
     fn current(&self) -> Option<char> {
-        match self.chars.get(self.column) {
-            Some(&c) => Some(c),
+        match self.rest.chars().next() {
+            Some(c) => Some(c),
             None if self.line + 1 < self.lines.len() => Some('\n'),
             None => None,
         }
     }
 
     fn at_end(&self) -> bool {
-        self.column >= self.chars.len() && self.line + 1 >= self.lines.len()
+        self.rest.is_empty() && self.line + 1 >= self.lines.len()
     }
 
     fn advance(&mut self) {
-        if self.column < self.chars.len() {
+        let mut chars = self.rest.chars();
+        if chars.next().is_some() {
+            self.rest = chars.as_str();
             self.column += 1;
         } else if self.line + 1 < self.lines.len() {
             self.line += 1;
-            self.chars = self.lines[self.line].chars().collect();
+            self.rest = self.lines[self.line];
             self.column = 0;
         }
     }
