@@ -504,3 +504,15 @@ fn yaml_syntax_error_position() {
     assert_eq!(file.errors[0].kind, ReadErrorKind::Yaml);
     assert!(file.errors[0].span.is_some());
 }
+
+#[test]
+fn byte_order_mark_is_skipped() {
+    let text = "\u{FEFF}title: With BOM\nlogsource:\n    product: windows\ndetection:\n    selection:\n        a: 1\n    condition: selection\n";
+    let rule = rule(text);
+    assert_eq!(rule.meta.title, "With BOM");
+    assert_eq!(rule.meta.span, Span::new(1, 1));
+
+    let (kind, span, _) = single_error("\u{FEFF}title: [x]\nlogsource:\n    product: windows\ndetection:\n    s:\n        a: 1\n    condition: s\n");
+    assert_eq!(kind, ReadErrorKind::FieldType);
+    assert_eq!(span, Span::new(1, 8));
+}

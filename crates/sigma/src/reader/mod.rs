@@ -66,6 +66,9 @@ pub fn read_str(path: &Path, text: String) -> RuleFile {
 }
 
 fn read_documents(text: &str) -> (Vec<Document>, Vec<Problem>) {
+    // yaml-rust2 reads a leading byte order mark as part of the first key. Editors do not
+    // show the mark, so positions are counted without it.
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let source = Source { lines: text.lines().collect() };
     let stream = yaml::parse_stream(text);
     let mut documents = Vec::new();
