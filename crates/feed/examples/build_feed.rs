@@ -21,7 +21,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     eprintln!("ATT&CK loaded in {:?}", started.elapsed());
 
-    let options = BuildOptions { out_dir: &out_dir, rule_paths: &rule_paths, attack: matrix.as_ref(), generated_at: None };
+    let options = BuildOptions { out_dir: &out_dir, rule_paths: &rule_paths, attack: matrix.as_ref(), generated_at: None, force: false };
     let report = build_site(&options)?;
     eprintln!(
         "built in {:?}: {} files, {} documents, {} errors, targets {:?}",

@@ -14,6 +14,22 @@ pub enum FeedError {
     #[error("cannot write {path}: {source}")]
     Write { path: PathBuf, source: std::io::Error },
 
+    /// The output folder already contains files and is not a site socfeed built, and the
+    /// build was not forced.
+    #[error(
+        "{path} is not empty and is not a site socfeed built (it has no {marker} file; it contains {example}). \
+         Choose a new or empty folder, or pass --force to write the site into this one: the build \
+         then replaces index.html, index.json, coverage.html, errors.html, style.css, list.js and \
+         rules/*.html and rules/*.json files of the same names, and deletes nothing else",
+        marker = crate::site::MARKER_FILE
+    )]
+    OutputNotEmpty { path: PathBuf, example: String },
+
+    /// The output folder, or a folder or file the site needs inside it, is of the wrong
+    /// kind: a file where a folder belongs or a folder where a page belongs.
+    #[error("cannot write the site at {path}: it exists and is not of the expected kind (file or folder); move it away or choose another output folder")]
+    OutputNotFolder { path: PathBuf },
+
     /// A page template failed to render. This is a bug in the feed's templates, not in a rule.
     #[error("cannot render {template}: {source}")]
     Template { template: String, source: minijinja::Error },

@@ -29,7 +29,7 @@
 //! let out_dir = work.join("site");
 //! let rule_paths = vec![work.join("whoami.yml")];
 //! // Without an ATT&CK bundle the pages show technique ids and state that the names are missing.
-//! let options = BuildOptions { out_dir: &out_dir, rule_paths: &rule_paths, attack: None, generated_at: None };
+//! let options = BuildOptions { out_dir: &out_dir, rule_paths: &rule_paths, attack: None, generated_at: None, force: false };
 //! let report = build_site(&options)?;
 //!
 //! assert_eq!(report.documents, 1);

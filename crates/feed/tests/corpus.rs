@@ -24,7 +24,7 @@ fn corpus_feed_has_mega_rule() {
     let out = tempfile::tempdir().unwrap();
 
     let started = Instant::now();
-    let options = BuildOptions { out_dir: out.path(), rule_paths: &rule_paths, attack: Some(&matrix), generated_at: None };
+    let options = BuildOptions { out_dir: out.path(), rule_paths: &rule_paths, attack: Some(&matrix), generated_at: None, force: false };
     let report = build_site(&options).unwrap();
     eprintln!("built {} documents in {:?}: {:?}", report.documents, started.elapsed(), report.targets);
 

@@ -87,7 +87,7 @@ fn build_probe_page(work: &Path) -> PathBuf {
     let out = work.join("site");
     let matrix = AttackMatrix::from_slice(BUNDLE.as_bytes(), Path::new("test-bundle.json")).unwrap();
     let rule_paths = vec![rules];
-    let options = BuildOptions { out_dir: &out, rule_paths: &rule_paths, attack: Some(&matrix), generated_at: None };
+    let options = BuildOptions { out_dir: &out, rule_paths: &rule_paths, attack: Some(&matrix), generated_at: None, force: false };
     build_site(&options).unwrap();
 
     let page = std::fs::read_to_string(out.join("coverage.html")).unwrap();

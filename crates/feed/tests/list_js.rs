@@ -20,7 +20,7 @@ fn node_available() -> bool {
 
 fn build(out_dir: &Path) {
     let rule_paths = vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data")];
-    let options = BuildOptions { out_dir, rule_paths: &rule_paths, attack: None, generated_at: None };
+    let options = BuildOptions { out_dir, rule_paths: &rule_paths, attack: None, generated_at: None, force: false };
     build_site(&options).unwrap();
 }
 

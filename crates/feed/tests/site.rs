@@ -44,7 +44,7 @@ fn matrix() -> AttackMatrix {
 
 fn build(out_dir: &Path, attack: Option<&AttackMatrix>) -> BuildReport {
     let rule_paths = test_rules();
-    let options = BuildOptions { out_dir, rule_paths: &rule_paths, attack, generated_at: None };
+    let options = BuildOptions { out_dir, rule_paths: &rule_paths, attack, generated_at: None, force: false };
     build_site(&options).unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -144,13 +144,127 @@ fn build_is_deterministic() {
 
 #[test]
 fn rebuild_removes_stale_pages() {
+    let work = tempfile::tempdir().unwrap();
+    let extra = work.path().join("extra");
+    std::fs::create_dir_all(&extra).unwrap();
+    std::fs::write(extra.join("gone.yml"), DUPLICATE_RULE.replace("TITLE", "Gone").replace("0a1b2c3d", "9a1b2c3d")).unwrap();
+    let out = work.path().join("site");
+    let gone = out.join("rules/9a1b2c3d-0000-4000-8000-00000000abcd.html");
+
+    let with_extra = [test_rules(), vec![extra]].concat();
+    let options = BuildOptions { out_dir: &out, rule_paths: &with_extra, attack: None, generated_at: None, force: false };
+    build_site(&options).unwrap();
+    assert!(gone.is_file(), "page of the extra rule missing");
+    std::fs::write(out.join("rules/notes.txt"), "kept").unwrap();
+    std::fs::write(out.join("rules/mine.html"), "kept").unwrap();
+
+    build(&out, None);
+    assert!(!gone.exists(), "stale page kept");
+    assert!(!gone.with_extension("json").exists(), "stale JSON kept");
+    assert!(out.join("rules/notes.txt").exists(), "a file the build did not write was removed");
+    assert!(out.join("rules/mine.html").exists(), "a page the build did not write was removed");
+    assert!(out.join(format!("rules/{MEGA_ID}.html")).is_file());
+}
+
+#[test]
+fn non_empty_folder_is_rejected() {
     let out = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(out.path().join("rules")).unwrap();
-    std::fs::write(out.path().join("rules/gone.html"), "old").unwrap();
-    std::fs::write(out.path().join("rules/notes.txt"), "kept").unwrap();
+    std::fs::write(out.path().join("index.html"), "my own page").unwrap();
+    std::fs::write(out.path().join("notes.txt"), "my notes").unwrap();
+
+    let rule_paths = test_rules();
+    let options = BuildOptions { out_dir: out.path(), rule_paths: &rule_paths, attack: None, generated_at: None, force: false };
+    let error = build_site(&options).unwrap_err().to_string();
+    assert!(error.contains("is not empty and is not a site socfeed built"), "{error}");
+    assert!(error.contains("index.html, notes.txt"), "{error}");
+    assert!(error.contains("--force"), "{error}");
+    assert_eq!(read(&out.path().join("index.html")), "my own page");
+    assert!(!out.path().join("rules").exists(), "the rejected build wrote pages");
+
+    let forced = BuildOptions { force: true, ..options };
+    build_site(&forced).unwrap();
+    assert!(read(&out.path().join("index.html")).contains("<h1>Rules</h1>"));
+    assert_eq!(read(&out.path().join("notes.txt")), "my notes");
+
+    // The forced build left a marker, so the next build needs no force.
     build(out.path(), None);
-    assert!(!out.path().join("rules/gone.html").exists());
-    assert!(out.path().join("rules/notes.txt").exists());
+}
+
+#[test]
+fn earlier_site_is_recognised() {
+    let out = tempfile::tempdir().unwrap();
+    build(out.path(), None);
+    let marker = read_json(&out.path().join(".socfeed-site"));
+    assert_eq!(marker["generator"], "socfeed");
+    assert_eq!(marker["pages"].as_array().unwrap().len(), 4);
+    assert_eq!(read_json(&out.path().join("index.json"))["generator"], "socfeed");
+
+    // Without the marker, index.json's generator still names the folder as a site.
+    std::fs::remove_file(out.path().join(".socfeed-site")).unwrap();
+    build(out.path(), None);
+
+    // An index.json from another tool does not.
+    std::fs::remove_file(out.path().join(".socfeed-site")).unwrap();
+    std::fs::write(out.path().join("index.json"), r#"{"generator":"other","rules":[]}"#).unwrap();
+    let rule_paths = test_rules();
+    let options = BuildOptions { out_dir: out.path(), rule_paths: &rule_paths, attack: None, generated_at: None, force: false };
+    assert!(build_site(&options).is_err(), "a foreign index.json was taken for a socfeed site");
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinked_files_are_replaced() {
+    use std::os::unix::fs::symlink;
+
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("site");
+    build(&out, None);
+
+    // Links planted in the site point at a file outside it.
+    let victim = work.path().join("victim.txt");
+    std::fs::write(&victim, "precious").unwrap();
+    let mega_page = out.join(format!("rules/{MEGA_ID}.html"));
+    for link in [out.join("style.css"), out.join(".style.css.socfeed-tmp"), mega_page.clone()] {
+        let _ = std::fs::remove_file(&link);
+        symlink(&victim, &link).unwrap();
+    }
+
+    build(&out, None);
+    assert_eq!(read(&victim), "precious", "the build wrote through a symlink");
+    assert!(!out.join("style.css").is_symlink());
+    assert!(read(&out.join("style.css")).contains(".matrix"));
+    assert!(!mega_page.is_symlink());
+    assert!(read(&mega_page).contains("Mega.nz"));
+    assert!(!out.join(".style.css.socfeed-tmp").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinked_rules_folder_is_replaced() {
+    use std::os::unix::fs::symlink;
+
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("site");
+    build(&out, None);
+
+    // rules/ becomes a link to a folder outside the site, and the marker lists a page that
+    // exists only there.
+    let victim_dir = work.path().join("victim-dir");
+    std::fs::create_dir_all(&victim_dir).unwrap();
+    std::fs::write(victim_dir.join("no-id-twice.html"), "precious page").unwrap();
+    std::fs::write(victim_dir.join("gone.html"), "precious too").unwrap();
+    let marker = out.join(".socfeed-site");
+    let mut pages = read_json(&marker);
+    pages["pages"].as_array_mut().unwrap().push("gone".into());
+    std::fs::write(&marker, pages.to_string()).unwrap();
+    std::fs::rename(out.join("rules"), work.path().join("old-rules")).unwrap();
+    symlink(&victim_dir, out.join("rules")).unwrap();
+
+    build(&out, None);
+    assert_eq!(read(&victim_dir.join("no-id-twice.html")), "precious page", "the build wrote through a symlinked folder");
+    assert_eq!(read(&victim_dir.join("gone.html")), "precious too", "the build deleted through a symlinked folder");
+    assert!(!out.join("rules").is_symlink());
+    assert!(out.join(format!("rules/{MEGA_ID}.html")).is_file());
 }
 
 #[test]
@@ -207,7 +321,7 @@ fn private_rules_folder_is_local() {
 
     let out = work.path().join("site");
     let rule_paths = vec![private];
-    let options = BuildOptions { out_dir: &out, rule_paths: &rule_paths, attack: None, generated_at: None };
+    let options = BuildOptions { out_dir: &out, rule_paths: &rule_paths, attack: None, generated_at: None, force: false };
     build_site(&options).unwrap();
 
     let rule = read_json(&out.join(format!("rules/{MEGA_ID}.json")));
@@ -275,7 +389,7 @@ fn duplicate_ids_are_reported() {
     // The page names do not depend on the order the rule paths are given in.
     for rule_paths in [vec![first.clone(), second.clone()], vec![second.clone(), first.clone()]] {
         let out = tempfile::tempdir().unwrap();
-        let options = BuildOptions { out_dir: out.path(), rule_paths: &rule_paths, attack: None, generated_at: None };
+        let options = BuildOptions { out_dir: out.path(), rule_paths: &rule_paths, attack: None, generated_at: None, force: false };
         let report = build_site(&options).unwrap();
 
         assert_eq!(report.duplicate_ids.len(), 1);

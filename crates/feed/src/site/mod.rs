@@ -4,6 +4,7 @@
 mod collect;
 mod coverage;
 mod model;
+mod output;
 mod render;
 mod source;
 mod write;
@@ -16,6 +17,7 @@ use serde::Serialize;
 pub use collect::Targets;
 pub use model::{DuplicateId, ErrorEntry, IdUse, RuleEntry, RuleSummary};
 pub use source::{is_sigmahq_checkout, License, RuleSource};
+pub use output::MARKER_FILE;
 pub use render::inline_json;
 
 use crate::attack::AttackMatrix;
@@ -25,7 +27,8 @@ use crate::error::FeedError;
 /// What to build.
 #[derive(Debug, Clone, Copy)]
 pub struct BuildOptions<'a> {
-    /// The site's folder; created when missing. Pages from an earlier build are replaced.
+    /// The site's folder; created when missing. It must be empty or hold an earlier
+    /// socfeed site, whose pages are replaced, unless `force` is set.
     pub out_dir: &'a Path,
     /// Rule files and folders; folders are walked for `.yml` and `.yaml` files.
     pub rule_paths: &'a [PathBuf],
@@ -34,6 +37,9 @@ pub struct BuildOptions<'a> {
     /// A "generated at" line for the page footers. `None` leaves it out, so two builds of
     /// the same input are byte-identical.
     pub generated_at: Option<&'a str>,
+    /// Writes into a non-empty folder that is not an earlier socfeed site. The build then
+    /// replaces only files with the names it writes and deletes nothing.
+    pub force: bool,
 }
 
 /// What a build read and wrote.
@@ -66,6 +72,9 @@ pub struct TargetReport {
 /// A rule that cannot be read or converted is listed in the report and on `errors.html`;
 /// only output failures stop the build.
 pub fn build_site(options: &BuildOptions) -> Result<BuildReport, FeedError> {
+    // The folder is checked before the rules are read, so a refusal comes at once.
+    let earlier_pages = output::prepare(options.out_dir, options.force)?;
+
     let (files, find_errors) = socfeed_sigma::find_rule_files(options.rule_paths);
     if files.is_empty() {
         let paths: Vec<String> = options.rule_paths.iter().map(|p| model::display_path(p)).collect();
@@ -78,7 +87,7 @@ pub fn build_site(options: &BuildOptions) -> Result<BuildReport, FeedError> {
     collected.errors.sort();
 
     let report = report(&collected, &targets);
-    write::write_site(options, &collected.entries, &collected.errors, &report)?;
+    write::write_site(options, &earlier_pages, &collected.entries, &collected.errors, &report)?;
     Ok(report)
 }
 

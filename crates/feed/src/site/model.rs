@@ -183,7 +183,7 @@ pub fn assign_page_names(entries: &mut [RuleEntry], paths: &[&Path]) {
 }
 
 /// Letters, digits, `-`, `_` and `.`, not starting with `.`, at most 100 bytes.
-fn is_safe_name(name: &str) -> bool {
+pub fn is_safe_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 100
         && !name.starts_with('.')

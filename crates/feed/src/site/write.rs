@@ -1,6 +1,6 @@
 //! Writing the pages, JSON documents and assets of the site.
 
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use minijinja::Value;
@@ -9,12 +9,14 @@ use serde::Serialize;
 
 use super::coverage::coverage;
 use super::model::{DuplicateId, ErrorEntry, RuleEntry, RuleSummary};
+use super::output::{self, SiteMarker, GENERATOR, MARKER_FILE};
 use super::render::{inline_json, json_file, Renderer, LIST_JS, STYLE_CSS};
 use super::{BuildOptions, BuildReport};
 use crate::error::FeedError;
 
 #[derive(Serialize)]
 struct IndexDocument<'a> {
+    generator: &'static str,
     rules: &'a [RuleSummary<'a>],
     errors: &'a [ErrorEntry],
     report: &'a BuildReport,
@@ -22,20 +24,28 @@ struct IndexDocument<'a> {
 
 pub fn write_site(
     options: &BuildOptions,
+    earlier_pages: &BTreeSet<String>,
     entries: &[RuleEntry],
     errors: &[ErrorEntry],
     report: &BuildReport,
 ) -> Result<(), FeedError> {
     let out = options.out_dir;
+    std::fs::create_dir_all(out).map_err(|source| FeedError::Write { path: out.to_owned(), source })?;
     let rules_dir = out.join("rules");
-    std::fs::create_dir_all(&rules_dir).map_err(|source| FeedError::Write { path: rules_dir.clone(), source })?;
+    output::ensure_folder(&rules_dir)?;
     let renderer = Renderer::new(options.generated_at.map(str::to_owned))?;
+
+    // The marker lists the earlier pages too until the build ends, so a build that stops
+    // half-way still lets the next one remove whatever either of them wrote.
+    let current: BTreeSet<&str> = entries.iter().map(|e| e.page.as_str()).collect();
+    let all_pages = earlier_pages.iter().map(String::as_str).chain(current.iter().copied());
+    write_marker(out, all_pages)?;
 
     write(&out.join("style.css"), STYLE_CSS)?;
     write(&out.join("list.js"), LIST_JS)?;
 
     entries.par_iter().try_for_each(|entry| write_rule(&renderer, &rules_dir, entry))?;
-    remove_stale_pages(&rules_dir, entries)?;
+    output::remove_stale_pages(&rules_dir, earlier_pages, &current)?;
 
     // The list is newest first: by `modified` (or `date`), then title and page name.
     let mut order: Vec<&RuleEntry> = entries.iter().collect();
@@ -64,7 +74,7 @@ pub fn write_site(
     let page = minijinja::context! { rules_json => Value::from_safe_string(rules_json), ..page };
     write(&out.join("index.html"), &renderer.render("index.html", "", page)?)?;
 
-    let index = IndexDocument { rules: &summaries, errors, report };
+    let index = IndexDocument { generator: GENERATOR, rules: &summaries, errors, report };
     write(&out.join("index.json"), &json_file(&index, "index.json")?)?;
 
     let coverage = coverage(entries, options.attack);
@@ -74,7 +84,14 @@ pub fn write_site(
     let warnings: Vec<String> = report.duplicate_ids.iter().map(DuplicateId::message).collect();
     let page = minijinja::context! { errors => Value::from_serialize(errors), warnings => warnings };
     write(&out.join("errors.html"), &renderer.render("errors.html", "", page)?)?;
-    Ok(())
+
+    write_marker(out, current.iter().copied())
+}
+
+fn write_marker<'a>(out: &Path, pages: impl Iterator<Item = &'a str>) -> Result<(), FeedError> {
+    let pages: BTreeSet<&str> = pages.collect();
+    let marker = SiteMarker { generator: GENERATOR.to_owned(), pages: pages.into_iter().map(str::to_owned).collect() };
+    write(&out.join(MARKER_FILE), &json_file(&marker, MARKER_FILE)?)
 }
 
 fn write_rule(renderer: &Renderer, rules_dir: &Path, entry: &RuleEntry) -> Result<(), FeedError> {
@@ -89,23 +106,6 @@ fn write_rule(renderer: &Renderer, rules_dir: &Path, entry: &RuleEntry) -> Resul
     write(&rules_dir.join(format!("{}.html", entry.page)), &html)
 }
 
-/// Removes rule pages an earlier build wrote for rules that are gone. Only `.html` and
-/// `.json` files directly inside `rules/` are touched.
-fn remove_stale_pages(rules_dir: &Path, entries: &[RuleEntry]) -> Result<(), FeedError> {
-    let current: HashSet<&str> = entries.iter().map(|e| e.page.as_str()).collect();
-    let listing = std::fs::read_dir(rules_dir)
-        .map_err(|source| FeedError::Write { path: rules_dir.to_owned(), source })?;
-    for item in listing.flatten() {
-        let path = item.path();
-        let is_page = matches!(path.extension().and_then(|e| e.to_str()), Some("html" | "json"));
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
-        if is_page && !current.contains(stem) {
-            std::fs::remove_file(&path).map_err(|source| FeedError::Write { path: path.clone(), source })?;
-        }
-    }
-    Ok(())
-}
-
 fn write(path: &Path, contents: &str) -> Result<(), FeedError> {
-    std::fs::write(path, contents).map_err(|source| FeedError::Write { path: path.to_owned(), source })
+    output::write_file(path, contents.as_bytes())
 }
