@@ -59,6 +59,25 @@ pub struct Metadata {
     pub custom: BTreeMap<String, serde_json::Value>,
     /// Where the document starts in its file.
     pub span: Span,
+    /// Start of each top-level key's value, by key (`"id"` → the position of the id).
+    /// Keys set by an `action: global` document point into that document.
+    pub spans: BTreeMap<String, Span>,
+    /// Start of each tag, in the order of `tags`.
+    pub tag_spans: Vec<Span>,
+}
+
+impl Metadata {
+    /// Returns where the value of the top-level `key` starts, or where the document starts
+    /// when the key is absent or the model was built without positions.
+    pub fn span_of(&self, key: &str) -> Span {
+        self.spans.get(key).copied().unwrap_or(self.span)
+    }
+
+    /// Returns where the `index`-th tag starts. Without a position for it, returns where
+    /// `tags` starts, or else where the document starts.
+    pub fn tag_span(&self, index: usize) -> Span {
+        self.tag_spans.get(index).copied().unwrap_or_else(|| self.span_of("tags"))
+    }
 }
 
 /// A detection rule.

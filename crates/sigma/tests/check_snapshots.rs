@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use socfeed_sigma::check::{check_file, CheckOptions, Severity};
-use socfeed_sigma::{find_rule_files, read_file};
+use socfeed_sigma::{find_rule_files, read_file, Span};
 
 fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check")
@@ -65,4 +65,22 @@ fn without_attack_ids_no_id_is_unknown() {
     let diagnostics = check_file(&file, &CheckOptions::default());
     assert!(diagnostics.iter().all(|d| d.code != "W104"), "{diagnostics:?}");
     assert!(diagnostics.iter().any(|d| d.code == "W105"));
+}
+
+#[test]
+fn tag_warning_points_at_the_tag() {
+    let file = read_file(&fixture_dir().join("tag_named_in_title.yml"));
+    let diagnostics = check_file(&file, &CheckOptions::default());
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0].code, "W103");
+    assert_eq!(diagnostics[0].span, Some(Span::new(7, 7)));
+}
+
+#[test]
+fn escaped_id_warning_points_at_the_id() {
+    let file = read_file(&fixture_dir().join("id_with_escape.yml"));
+    let diagnostics = check_file(&file, &CheckOptions::default());
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0].code, "W107");
+    assert_eq!(diagnostics[0].span, Some(Span::new(2, 5)));
 }

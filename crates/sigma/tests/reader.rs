@@ -516,3 +516,18 @@ fn byte_order_mark_is_skipped() {
     assert_eq!(kind, ReadErrorKind::FieldType);
     assert_eq!(span, Span::new(1, 8));
 }
+
+#[test]
+fn metadata_positions() {
+    let text = "action: global\nid: 929a690e-bef0-4204-a928-ef5e620d6fcc\n---\ntitle: Positions\nstatus: test\ntags:\n    - attack.execution\n    - 'attack.t1059'\nlogsource:\n    product: windows\ndetection:\n    s:\n        a: 1\n    condition: s\n";
+    let file = read(text);
+    assert!(file.errors.is_empty(), "{:?}", file.errors);
+    let meta = file.documents[0].meta();
+
+    assert_eq!(meta.span_of("id"), Span::new(2, 5));
+    assert_eq!(meta.span_of("title"), Span::new(4, 8));
+    assert_eq!(meta.span_of("status"), Span::new(5, 9));
+    assert_eq!(meta.span_of("level"), meta.span);
+    assert_eq!(meta.tag_spans, [Span::new(7, 7), Span::new(8, 7)]);
+    assert_eq!(meta.tag_span(5), Span::new(7, 5));
+}

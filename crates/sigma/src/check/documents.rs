@@ -16,15 +16,14 @@ pub struct Warning {
     pub message: String,
 }
 
-pub fn check_document(document: &Document, text: &str, options: &CheckOptions) -> Vec<Warning> {
+pub fn check_document(document: &Document, options: &CheckOptions) -> Vec<Warning> {
     let meta = document.meta();
-    let locate = |key: &str, value: &str| find_key_line(text, meta.span, key, value).unwrap_or(meta.span);
     let mut warnings = Vec::new();
 
-    check_tags(meta, options, &locate, &mut warnings);
-    check_id(meta, &locate, &mut warnings);
-    check_status(meta, &locate, &mut warnings);
-    check_dates(meta, &locate, &mut warnings);
+    check_tags(meta, options, &mut warnings);
+    check_id(meta, &mut warnings);
+    check_status(meta, &mut warnings);
+    check_dates(meta, &mut warnings);
 
     match document {
         Document::Rule(rule) => {
@@ -47,40 +46,40 @@ fn warn(warnings: &mut Vec<Warning>, code: &'static str, span: Span, message: St
     warnings.push(Warning { code, span, message });
 }
 
-fn check_tags(meta: &Metadata, options: &CheckOptions, locate: &dyn Fn(&str, &str) -> Span, warnings: &mut Vec<Warning>) {
-    for tag in &meta.tags {
+fn check_tags(meta: &Metadata, options: &CheckOptions, warnings: &mut Vec<Warning>) {
+    for (index, tag) in meta.tags.iter().enumerate() {
         let (code, message) = match check_tag(tag, options.attack_ids.as_ref()) {
             None => continue,
             Some(TagProblem::Invalid(message)) => ("W103", message),
             Some(TagProblem::UnknownAttackId(message)) => ("W104", message),
             Some(TagProblem::DeprecatedTactic(message)) => ("W105", message),
         };
-        warn(warnings, code, locate("", tag), message);
+        warn(warnings, code, meta.tag_span(index), message);
     }
 }
 
-fn check_id(meta: &Metadata, locate: &dyn Fn(&str, &str) -> Span, warnings: &mut Vec<Warning>) {
+fn check_id(meta: &Metadata, warnings: &mut Vec<Warning>) {
     match &meta.id {
         None => warn(warnings, "W106", meta.span, "the document has no `id`; add a random UUID".to_owned()),
         Some(id) if !is_uuid(id) => {
-            warn(warnings, "W107", locate("id", id), format!("`id` `{id}` is not a UUID such as 929a690e-bef0-4204-a928-ef5e620d6fcc"));
+            warn(warnings, "W107", meta.span_of("id"), format!("`id` `{id}` is not a UUID such as 929a690e-bef0-4204-a928-ef5e620d6fcc"));
         }
         Some(_) => {}
     }
 }
 
-fn check_status(meta: &Metadata, locate: &dyn Fn(&str, &str) -> Span, warnings: &mut Vec<Warning>) {
+fn check_status(meta: &Metadata, warnings: &mut Vec<Warning>) {
     if let Some(status @ (Status::Deprecated | Status::Unsupported)) = meta.status {
         let name = status.name();
-        warn(warnings, "W108", locate("status", name), format!("`status` is `{name}`: backends should not convert this rule"));
+        warn(warnings, "W108", meta.span_of("status"), format!("`status` is `{name}`: backends should not convert this rule"));
     }
 }
 
-fn check_dates(meta: &Metadata, locate: &dyn Fn(&str, &str) -> Span, warnings: &mut Vec<Warning>) {
+fn check_dates(meta: &Metadata, warnings: &mut Vec<Warning>) {
     for (key, value) in [("date", &meta.date), ("modified", &meta.modified)] {
         if let Some(value) = value {
             if !is_iso_date(value) {
-                warn(warnings, "W109", locate(key, value), format!("`{key}` `{value}` is not a YYYY-MM-DD date"));
+                warn(warnings, "W109", meta.span_of(key), format!("`{key}` `{value}` is not a YYYY-MM-DD date"));
             }
         }
     }
@@ -165,23 +164,6 @@ fn is_iso_date(text: &str) -> bool {
         _ => return false,
     };
     (1..=days_in_month).contains(&day)
-}
-
-/// Finds the line at or after `start` that holds `value` (after `key:` when `key` is not
-/// empty), since the model keeps positions for sections but not for each metadata field.
-fn find_key_line(text: &str, start: Span, key: &str, value: &str) -> Option<Span> {
-    let first = (start.line as usize).saturating_sub(1);
-    for (index, line) in text.lines().enumerate().skip(first) {
-        let trimmed = line.trim_start();
-        if !key.is_empty() && !trimmed.starts_with(&format!("{key}:")) {
-            continue;
-        }
-        if let Some(byte) = line.find(value) {
-            let column = line[..byte].chars().count() + 1;
-            return Some(Span::new(u32::try_from(index + 1).ok()?, u32::try_from(column).ok()?));
-        }
-    }
-    None
 }
 
 #[cfg(test)]

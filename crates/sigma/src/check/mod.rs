@@ -114,7 +114,7 @@ pub fn check_file(file: &RuleFile, options: &CheckOptions) -> Vec<Diagnostic> {
         .collect();
 
     for document in &file.documents {
-        for warning in documents::check_document(document, &file.text, options) {
+        for warning in documents::check_document(document, options) {
             diagnostics.push(Diagnostic {
                 code: warning.code,
                 severity: Severity::Warning,

@@ -1,9 +1,12 @@
 //! Metadata and `logsource`: the fields every kind of document shares.
 
+use std::collections::BTreeMap;
+
 use super::error::Result;
 use super::fields::{required, expect_map, expect_string, optional, optional_string, string_list, to_json, type_error, value_error};
 use super::yaml::{Node, NodeKind};
 use crate::rule::{Level, LogSource, Metadata, Related, Status};
+use crate::span::Span;
 
 /// Top-level keys that the rule, correlation and filter specifications define. Any
 /// other key goes to `Metadata::custom`.
@@ -40,9 +43,11 @@ pub fn read_metadata(doc: &Node) -> Result<Metadata> {
         }
     };
 
-    let mut custom = std::collections::BTreeMap::new();
+    let mut custom = BTreeMap::new();
+    let mut spans = BTreeMap::new();
     for (key, value) in expect_map(doc, "a rule document")? {
         let Some(name) = key.as_str() else { continue };
+        spans.insert(name.to_owned(), value.span);
         if !KNOWN_KEYS.contains(&name) {
             custom.insert(name.to_owned(), to_json(value));
         }
@@ -68,7 +73,17 @@ pub fn read_metadata(doc: &Node) -> Result<Metadata> {
         taxonomy: optional_string(doc, "taxonomy")?,
         custom,
         span: doc.span,
+        spans,
+        tag_spans: item_spans(doc, "tags"),
     })
+}
+
+/// Returns the position of each entry of the list under `key`, in order.
+fn item_spans(doc: &Node, key: &str) -> Vec<Span> {
+    match optional(doc, key).map(|node| &node.kind) {
+        Some(NodeKind::Seq(items)) => items.iter().map(|item| item.span).collect(),
+        _ => Vec::new(),
+    }
 }
 
 fn read_related(doc: &Node) -> Result<Vec<Related>> {
