@@ -206,6 +206,10 @@ impl RuleSet {
     }
 
     /// Runs the rules on one event and returns a detection per rule that fires.
+    ///
+    /// NOTE: each candidate rule is evaluated on its own; the multi-pattern scan (one
+    /// aho-corasick automaton per field across all rules) is not built yet, so events
+    /// with many candidate rules (process creation) dominate the run time.
     pub fn detect(&self, event: &Event, source: &Arc<Path>) -> Vec<Detection> {
         self.candidates(event)
             .filter(|rule| rule.matches(event))

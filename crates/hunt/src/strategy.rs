@@ -69,27 +69,6 @@ impl StringMatcher {
             Strategy::Glob(regex) => regex.is_match(text),
         }
     }
-
-    /// Returns the literal this test needs, for the multi-pattern scan, and where in the
-    /// value it must sit.
-    pub fn literal(&self) -> Option<(&str, Anchor)> {
-        match &self.strategy {
-            Strategy::Exact(text) => Some((text, Anchor::Whole)),
-            Strategy::Prefix(text) => Some((text, Anchor::Start)),
-            Strategy::Suffix(text) => Some((text, Anchor::End)),
-            Strategy::Contains(finder) => std::str::from_utf8(finder.needle()).ok().map(|text| (text, Anchor::Anywhere)),
-            _ => None,
-        }
-    }
-}
-
-/// Where a literal must occur in a value for its test to hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Anchor {
-    Whole,
-    Start,
-    End,
-    Anywhere,
 }
 
 /// Builds an anchored regex for a pattern with inner wildcards. Literals are lowercased
