@@ -12,7 +12,7 @@ use crate::expr::Expr;
 use crate::mapping::{ColumnType, FieldMapping, Schema, Transform};
 use crate::pattern::{shape, string_match, Shape};
 use crate::regex::{re2_pattern, RegexFlags};
-use crate::transform::{hash_test, registry_data, registry_hive};
+use crate::transform::{hash_test, registry_data, registry_data_decimal, registry_hive, registry_hive_defender};
 use crate::{RefusalReason, Unfaithful};
 
 /// Converts selections of one rule; `caveats` gathers what the conversion changed.
@@ -213,7 +213,7 @@ impl<'a> ItemConverter<'a> {
         if !plain {
             return None;
         }
-        let pattern = self.transformed(column, pattern);
+        let pattern = self.transformed(column, pattern).ok()?;
         match shape(&pattern) {
             Shape::Equals(text) => Some((text.to_string(), *cased)),
             _ => None,
@@ -221,8 +221,16 @@ impl<'a> ItemConverter<'a> {
     }
 
     /// Applies the field's value transform, recording its caveat.
-    fn transformed(&mut self, column: &Column, pattern: &SigmaString) -> SigmaString {
-        match column.mapping.transform {
+    fn transformed(&mut self, column: &Column, pattern: &SigmaString) -> Result<SigmaString, Unfaithful> {
+        Ok(match column.mapping.transform {
+            Some(Transform::RegistryHiveDefender) => {
+                let (out, caveats) = registry_hive_defender(column.field, pattern)?;
+                for caveat in caveats {
+                    self.add_caveat(caveat);
+                }
+                out
+            }
+            Some(Transform::RegistryDataDecimal) => registry_data_decimal(column.field, pattern)?,
             Some(Transform::RegistryHive) => {
                 let (out, caveats) = registry_hive(pattern);
                 for caveat in caveats {
@@ -237,7 +245,7 @@ impl<'a> ItemConverter<'a> {
                 pattern.clone()
             }
             None => pattern.clone(),
-        }
+        })
     }
 
     fn test(&mut self, column: &Column, test: &ValueTest) -> Result<Expr, Unfaithful> {
@@ -319,7 +327,7 @@ impl<'a> ItemConverter<'a> {
             return hash_test(field, &column.mapping.hashes, pattern, cased);
         }
 
-        let pattern = self.transformed(column, pattern);
+        let pattern = self.transformed(column, pattern)?;
 
         if !column.mapping.values.is_empty() {
             let mapped = pattern

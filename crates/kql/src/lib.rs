@@ -5,6 +5,9 @@
 //! does not model, a construct KQL cannot express). Targets:
 //!
 //! - `sentinel-asim`: Microsoft Sentinel over ASIM parsers ([`sentinel_asim`]).
+//! - `sentinel`: Microsoft Sentinel over its native tables (`SecurityEvent`,
+//!   `WindowsEvent`, `AWSCloudTrail`, …), for what ASIM does not model ([`sentinel_native`]).
+//! - `defender-xdr`: Defender XDR advanced hunting over the Device* tables ([`defender_xdr`]).
 //!
 //! Each target keeps what it models (log source to table, field to column, value
 //! translations) in a data file under `data/`, compiled in. The modules beside the
@@ -41,6 +44,7 @@
 
 mod condition;
 mod convert;
+pub mod defender_xdr;
 mod escape;
 mod expr;
 mod field;
@@ -48,6 +52,7 @@ pub mod mapping;
 mod pattern;
 mod regex;
 pub mod sentinel_asim;
+pub mod sentinel_native;
 mod transform;
 mod unfaithful;
 
@@ -134,12 +139,14 @@ impl std::fmt::Display for Refusal {
 }
 
 /// Names of all targets, in the order the feed shows them.
-pub const TARGETS: &[&str] = &["sentinel-asim"];
+pub const TARGETS: &[&str] = &[sentinel_asim::NAME, sentinel_native::NAME, defender_xdr::NAME];
 
 /// Returns the backend for a target name.
 pub fn backend(target: &str) -> Option<Box<dyn Backend>> {
     match target {
         sentinel_asim::NAME => Some(Box::new(sentinel_asim::SentinelAsim)),
+        sentinel_native::NAME => Some(Box::new(sentinel_native::SentinelNative)),
+        defender_xdr::NAME => Some(Box::new(defender_xdr::DefenderXdr)),
         _ => None,
     }
 }

@@ -140,6 +140,10 @@ pub enum Transform {
     RegistryHive,
     /// Registry value data: notes where Sysmon's `DWORD (0x…)` form is relied on.
     RegistryData,
+    /// Hive names as Defender XDR writes them (`HKEY_CURRENT_USER\<SID>` for user hives).
+    RegistryHiveDefender,
+    /// Registry value data as Defender XDR writes it: numbers in decimal.
+    RegistryDataDecimal,
 }
 
 impl MappingFile {

@@ -18,6 +18,76 @@ const HIVES: &[(&str, &str)] = &[
     ("HKU", "HKEY_USERS"),
 ];
 
+/// Hive prefixes as Sysmon and the kernel write them, with the form Defender XDR writes.
+/// Defender reports every per-user key, including the keys of `HKU`, under
+/// `HKEY_CURRENT_USER\<SID>`.
+const DEFENDER_HIVES: &[(&str, &str)] = &[
+    (r"\REGISTRY\MACHINE", "HKEY_LOCAL_MACHINE"),
+    (r"\REGISTRY\USER", "HKEY_CURRENT_USER"),
+    ("HKEY_USERS", "HKEY_CURRENT_USER"),
+    ("HKLM", "HKEY_LOCAL_MACHINE"),
+    ("HKU", "HKEY_CURRENT_USER"),
+];
+
+/// Rewrites hive names to Defender XDR's form. `HKCU\x` becomes `HKEY_CURRENT_USER\*\x`
+/// because Defender puts the user's SID after the hive. `HKCR` is refused, since
+/// Defender reports class registrations under the machine or user hive they live in.
+pub fn registry_hive_defender(field: &str, pattern: &SigmaString) -> Result<(SigmaString, Vec<String>), Unfaithful> {
+    let mut out = pattern.clone();
+    let position = out.parts.iter().position(|p| !matches!(p, StrPart::AnyChars));
+    let Some(StrPart::Literal(text)) = position.and_then(|at| out.parts.get(at)).cloned() else {
+        return Ok((out, Vec::new()));
+    };
+    let at = position.unwrap_or(0);
+    let hive_of = |short: &str| -> Option<String> {
+        let head = text.get(..short.len())?;
+        let rest = &text[short.len()..];
+        (head.eq_ignore_ascii_case(short) && (rest.is_empty() || rest.starts_with('\\'))).then(|| rest.to_string())
+    };
+
+    if hive_of("HKCR").is_some() || hive_of("HKEY_CLASSES_ROOT").is_some() {
+        return Err(Unfaithful::value(field, format!("the registry path {:?} names HKCR, which Defender XDR reports under the hive the class key lives in", pattern.to_sigma())));
+    }
+    if let Some(rest) = hive_of("HKCU").or_else(|| hive_of("HKEY_CURRENT_USER")) {
+        let mut parts = vec![StrPart::Literal("HKEY_CURRENT_USER\\".to_string()), StrPart::AnyChars];
+        if !rest.is_empty() {
+            parts.push(StrPart::Literal(rest));
+        }
+        out.parts.splice(at..=at, parts);
+        let caveat = "The rule names HKCU; Defender XDR writes per-user keys as HKEY_CURRENT_USER\\<SID>\\…, so the SID is matched by a wildcard.".to_string();
+        return Ok((out, vec![caveat]));
+    }
+    for (short, long) in DEFENDER_HIVES {
+        if let Some(rest) = hive_of(short) {
+            out.parts[at] = StrPart::Literal(format!("{long}{rest}"));
+            return Ok((out, Vec::new()));
+        }
+    }
+    Ok((out, Vec::new()))
+}
+
+/// Rewrites Sysmon's `DWORD (0x0000000a)` / `QWORD (0x…)` registry data to the decimal
+/// number Defender XDR writes. Other values pass unchanged; a DWORD form with wildcards
+/// is refused because its decimal digits cannot be matched piecewise.
+pub fn registry_data_decimal(field: &str, pattern: &SigmaString) -> Result<SigmaString, Unfaithful> {
+    let mentions = pattern.parts.iter().any(|p| matches!(p, StrPart::Literal(t) if t.to_ascii_lowercase().contains("word (")));
+    if !mentions {
+        return Ok(pattern.clone());
+    }
+    let number = pattern.as_literal().and_then(|text| {
+        let lower = text.trim().to_ascii_lowercase();
+        let hex = lower.strip_prefix("dword (0x").or_else(|| lower.strip_prefix("qword (0x"))?.strip_suffix(')')?.to_string();
+        u64::from_str_radix(&hex, 16).ok()
+    });
+    match number {
+        Some(number) => Ok(SigmaString::literal(number.to_string())),
+        None => Err(Unfaithful::value(
+            field,
+            format!("the registry data {:?} uses Sysmon's DWORD form with wildcards, which has no form in Defender XDR's decimal data", pattern.to_sigma()),
+        )),
+    }
+}
+
 /// Rewrites a short hive name at the start of the pattern's first literal (after any
 /// leading `*`) to its long form. A hive counts only when a backslash or the end of the
 /// text follows it. Returns a caveat when the rule relies on `HKCU`, which Sysmon never

@@ -14,8 +14,10 @@ use common::corpus::{read_rules, shared_root};
 use common::harness::{unavailable, validate, Query};
 use socfeed_kql::{backend, TARGETS};
 
-/// Share of corpus rules that must get at least one valid query, in percent.
-const MIN_VALID_SHARE: f64 = 60.0;
+/// Share of corpus rules that must get at least one valid query, in percent. The three
+/// targets give 3,295 of the 3,754 rules (87.8 %) a valid query.
+/// NOTE: below the 95 % goal; Azure AD, Microsoft 365, GCP and auditd rules are unmapped.
+const MIN_VALID_SHARE: f64 = 87.5;
 
 fn ready() -> Option<std::path::PathBuf> {
     let Some(shared) = shared_root() else {

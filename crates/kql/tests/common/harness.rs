@@ -49,7 +49,8 @@ pub fn unavailable() -> Option<String> {
 
 /// Runs the harness on `queries` against the schemas of `shared` (the shared data folder).
 pub fn validate(shared: &Path, queries: &[Query]) -> Verdict {
-    let targets: BTreeMap<&str, Value> = queries.iter().map(|q| q.target.as_str()).map(|t| (t, target_schema(shared, t))).collect();
+    let names: std::collections::BTreeSet<&str> = queries.iter().map(|q| q.target.as_str()).collect();
+    let targets: BTreeMap<&str, Value> = names.into_iter().map(|t| (t, target_schema(shared, t))).collect();
     let queries: Vec<Value> = queries.iter().map(|q| json!({ "target": q.target, "name": q.name, "query": q.query })).collect();
     let input = json!({ "targets": targets, "queries": queries });
 
