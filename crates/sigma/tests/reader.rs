@@ -411,11 +411,14 @@ fn bad_document_does_not_stop_others() {
     let text = "title: Good\nlogsource:\n    product: windows\ndetection:\n    s:\n        a: 1\n    condition: s\n---\ntitle: Bad\n---\n- not a map\n---\ntitle: Good too\nlogsource:\n    product: windows\ndetection:\n    s:\n        a: 1\n    condition: s\n";
     let file = read(text);
     assert_eq!(file.documents.len(), 2);
-    assert_eq!(file.errors.len(), 2);
+    assert_eq!(file.errors.len(), 3);
     assert_eq!(file.errors[0].kind, ReadErrorKind::MissingField);
-    assert_eq!(file.errors[1].kind, ReadErrorKind::Document);
-    assert_eq!(file.errors[1].span, Some(Span::new(11, 1)));
-    assert_eq!(file.errors[1].to_string(), "test.yml:11:1: a rule document must be a map, found a list");
+    assert!(file.errors[0].message.contains("`logsource`"), "{}", file.errors[0].message);
+    assert_eq!(file.errors[1].kind, ReadErrorKind::MissingField);
+    assert!(file.errors[1].message.contains("`detection`"), "{}", file.errors[1].message);
+    assert_eq!(file.errors[2].kind, ReadErrorKind::Document);
+    assert_eq!(file.errors[2].span, Some(Span::new(11, 1)));
+    assert_eq!(file.errors[2].to_string(), "test.yml:11:1: a rule document must be a map, found a list");
 }
 
 #[test]
@@ -530,4 +533,69 @@ fn metadata_positions() {
     assert_eq!(meta.span_of("level"), meta.span);
     assert_eq!(meta.tag_spans, [Span::new(7, 7), Span::new(8, 7)]);
     assert_eq!(meta.tag_span(5), Span::new(7, 5));
+}
+
+fn errors_of(text: &str) -> Vec<(ReadErrorKind, Span)> {
+    let file = read(text);
+    assert!(file.documents.is_empty(), "the document read despite its errors");
+    file.errors.iter().map(|e| (e.kind, e.span.expect("error without position"))).collect()
+}
+
+#[test]
+fn every_bad_metadata_field_is_reported() {
+    let text = "title: [not, a, string]\nid: 12\nstatus: 5\nlevel: {a: b}\ntags: notalist\nreferences: 7\nlogsource: \"process_creation\"\ndetection:\n    selection:\n        Image: x\n    condition: selection\n";
+    let expected = [
+        (ReadErrorKind::FieldType, Span::new(1, 8)),
+        (ReadErrorKind::FieldType, Span::new(2, 5)),
+        (ReadErrorKind::FieldType, Span::new(3, 9)),
+        (ReadErrorKind::FieldType, Span::new(4, 8)),
+        (ReadErrorKind::FieldType, Span::new(5, 7)),
+        (ReadErrorKind::FieldType, Span::new(6, 13)),
+        (ReadErrorKind::FieldType, Span::new(7, 12)),
+    ];
+    assert_eq!(errors_of(text), expected);
+}
+
+#[test]
+fn every_bad_detection_item_is_reported() {
+    let detection = "    selection:\n        Image|endswithh: x\n        CommandLine|contains|foo|bar: y\n    other:\n        - a: [1, [2]]\n        - b|lt: text\n    empty:\n    condition: selection and other and empty and missing\n";
+    let errors = errors_of(&with_detection(detection));
+    let expected = [
+        (ReadErrorKind::UnknownModifier, Span::new(6, 9)),
+        (ReadErrorKind::UnknownModifier, Span::new(7, 9)),
+        (ReadErrorKind::UnknownModifier, Span::new(7, 9)),
+        (ReadErrorKind::Selection, Span::new(9, 18)),
+        (ReadErrorKind::Modifier, Span::new(10, 11)),
+        (ReadErrorKind::Selection, Span::new(11, 5)),
+        (ReadErrorKind::UndefinedSelection, Span::new(12, 50)),
+    ];
+    assert_eq!(errors, expected);
+
+    let messages: Vec<String> = read(&with_detection(detection)).errors.iter().map(|e| e.message.clone()).collect();
+    assert_eq!(messages[1], "unknown modifier `foo` in `CommandLine|contains|foo|bar`");
+    assert_eq!(messages[2], "unknown modifier `bar` in `CommandLine|contains|foo|bar`");
+}
+
+#[test]
+fn errors_of_logsource_and_detection_together() {
+    let text = "title: T\nlevel: severe\nlogsource:\n    product: [x]\n    service: 3\ndetection:\n    selection:\n        a|bogus: 1\n";
+    let expected = [
+        (ReadErrorKind::FieldValue, Span::new(2, 8)),
+        (ReadErrorKind::FieldType, Span::new(4, 14)),
+        (ReadErrorKind::FieldType, Span::new(5, 14)),
+        (ReadErrorKind::MissingField, Span::new(7, 5)),
+        (ReadErrorKind::UnknownModifier, Span::new(8, 9)),
+    ];
+    assert_eq!(errors_of(text), expected);
+}
+
+#[test]
+fn filter_and_correlation_report_metadata_and_section() {
+    let filter = "title: F\nstatus: done\nlogsource:\n    product: windows\nfilter:\n    selection:\n        a|bogus: 1\n    condition: selection\n";
+    let expected = [(ReadErrorKind::FieldValue, Span::new(2, 9)), (ReadErrorKind::MissingField, Span::new(6, 5)), (ReadErrorKind::UnknownModifier, Span::new(7, 9))];
+    assert_eq!(errors_of(filter), expected);
+
+    let correlation = "title: C\nlevel: 3\ncorrelation:\n    type: event_count\n    rules: [a]\n    timespan: 5x\n    condition: {gte: 2}\n";
+    let expected = [(ReadErrorKind::FieldType, Span::new(2, 8)), (ReadErrorKind::FieldValue, Span::new(6, 15))];
+    assert_eq!(errors_of(correlation), expected);
 }

@@ -3,17 +3,25 @@
 use std::collections::BTreeMap;
 
 use super::detection::read_detection;
-use super::error::{Problem, ReadErrorKind, Result};
+use super::error::{Problem, Problems, ReadErrorKind, Result};
 use super::fields::{expect_map, expect_string, optional, required, string_list, type_error, value_error};
 use super::meta::{read_logsource, read_metadata};
 use super::yaml::{Node, NodeKind};
 use super::Source;
 use crate::detection::CompareOp;
-use crate::rule::{CorrelationCondition, CorrelationRule, CorrelationType, FilterRule};
+use crate::rule::{CorrelationCondition, CorrelationRule, CorrelationType, FilterRule, Metadata};
 use crate::value::Value;
 
-pub fn read_correlation(doc: &Node) -> Result<CorrelationRule> {
-    let meta = read_metadata(doc)?;
+/// Reads a correlation rule: the metadata's errors and the first error of the
+/// `correlation` section are each reported.
+pub fn read_correlation(doc: &Node, problems: &mut Problems) -> Option<CorrelationRule> {
+    let meta = read_metadata(doc, problems);
+    let rule = problems.ok(read_correlation_section(doc));
+    Some(CorrelationRule { meta: meta?, ..rule? })
+}
+
+/// Reads the `correlation` section into a rule with empty metadata.
+fn read_correlation_section(doc: &Node) -> Result<CorrelationRule> {
     let section = required(doc, "correlation", "the document")?;
     expect_map(section, "`correlation`")?;
 
@@ -59,7 +67,7 @@ pub fn read_correlation(doc: &Node) -> Result<CorrelationRule> {
     };
 
     Ok(CorrelationRule {
-        meta,
+        meta: Metadata::default(),
         correlation_type,
         rules,
         group_by: string_list(section, "group-by", true)?,
@@ -150,14 +158,20 @@ fn read_aliases(section: &Node) -> Result<BTreeMap<String, BTreeMap<String, Stri
     Ok(aliases)
 }
 
-pub fn read_filter(doc: &Node, source: &Source) -> Result<FilterRule> {
-    let meta = read_metadata(doc)?;
-    let logsource = read_logsource(required(doc, "logsource", "the filter")?)?;
-    let section = required(doc, "filter", "the document")?;
-    expect_map(section, "`filter`")?;
+/// Reads a filter rule; the metadata, `logsource` and the filter's detection each report
+/// their errors.
+pub fn read_filter(doc: &Node, source: &Source, problems: &mut Problems) -> Option<FilterRule> {
+    let meta = read_metadata(doc, problems);
+    let logsource = problems.ok(required(doc, "logsource", "the filter")).and_then(|node| read_logsource(node, problems));
+    let section = problems.ok(required(doc, "filter", "the document").and_then(|node| expect_map(node, "`filter`").map(|_| node)));
 
-    required(section, "rules", "`filter`")?;
-    let rules = string_list(section, "rules", true)?;
-    let detection = read_detection(section, source, &["rules"], "filter")?;
-    Ok(FilterRule { meta, logsource, rules, detection })
+    let (rules, detection) = match section {
+        Some(section) => {
+            let rules = problems.ok(required(section, "rules", "`filter`").and_then(|_| string_list(section, "rules", true)));
+            let detection = read_detection(section, source, &["rules"], "filter", problems);
+            (rules, detection)
+        }
+        None => (None, None),
+    };
+    Some(FilterRule { meta: meta?, logsource: logsource?, rules: rules?, detection: detection? })
 }

@@ -106,3 +106,49 @@ impl Problem {
 }
 
 pub(crate) type Result<T> = std::result::Result<T, Problem>;
+
+/// The errors of one document, collected so that one bad field does not hide the others.
+///
+/// Readers that take a `&mut Problems` record every independent error and return `None`
+/// exactly when they recorded one.
+#[derive(Debug, Default)]
+pub(crate) struct Problems {
+    list: Vec<Problem>,
+}
+
+impl Problems {
+    pub fn push(&mut self, problem: Problem) {
+        self.list.push(problem);
+    }
+
+    /// Returns the value of `result`, or records its error and returns `None`.
+    pub fn ok<T>(&mut self, result: Result<T>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(problem) => {
+                self.list.push(problem);
+                None
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// Returns a mark to pass to [`Problems::none_since`].
+    pub fn mark(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Returns whether no error was recorded after `mark` was taken.
+    pub fn none_since(&self, mark: usize) -> bool {
+        self.list.len() == mark
+    }
+
+    /// Returns the errors sorted by position; errors at the same position keep their order.
+    pub fn into_sorted(mut self) -> Vec<Problem> {
+        self.list.sort_by_key(|problem| problem.span);
+        self.list
+    }
+}

@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use super::error::Result;
-use super::fields::{required, expect_map, expect_string, optional, optional_string, string_list, to_json, type_error, value_error};
+use super::error::{Problems, Result};
+use super::fields::{expect_map, expect_string, optional, optional_string, required, string_list, to_json, type_error, value_error};
 use super::yaml::{Node, NodeKind};
 use crate::rule::{Level, LogSource, Metadata, Related, Status};
 use crate::span::Span;
@@ -18,34 +18,17 @@ const KNOWN_KEYS: &[&str] = &[
 
 const RELATED_TYPES: &[&str] = &["derived", "obsolete", "merged", "renamed", "similar"];
 
-pub fn read_metadata(doc: &Node) -> Result<Metadata> {
-    let title = expect_string(required(doc, "title", "the document")?, "`title`")?;
-
-    let status = match optional(doc, "status") {
-        None => None,
-        Some(node) => {
-            let name = expect_string(node, "`status`")?;
-            let status = Status::from_name(&name).ok_or_else(|| {
-                value_error(node.span, format!("`status` must be one of stable, test, experimental, deprecated, unsupported; found `{name}`"))
-            })?;
-            Some(status)
-        }
-    };
-
-    let level = match optional(doc, "level") {
-        None => None,
-        Some(node) => {
-            let name = expect_string(node, "`level`")?;
-            let level = Level::from_name(&name).ok_or_else(|| {
-                value_error(node.span, format!("`level` must be one of informational, low, medium, high, critical; found `{name}`"))
-            })?;
-            Some(level)
-        }
-    };
+/// Reads the metadata of a document, which must be a map. Each field that fails adds its
+/// own error, so a document with several bad fields reports them all.
+pub fn read_metadata(doc: &Node, problems: &mut Problems) -> Option<Metadata> {
+    let mark = problems.mark();
+    let title = problems.ok(required(doc, "title", "the document").and_then(|node| expect_string(node, "`title`")));
+    let status = problems.ok(read_status(doc)).flatten();
+    let level = problems.ok(read_level(doc)).flatten();
 
     let mut custom = BTreeMap::new();
     let mut spans = BTreeMap::new();
-    for (key, value) in expect_map(doc, "a rule document")? {
+    for (key, value) in doc.as_map().unwrap_or_default() {
         let Some(name) = key.as_str() else { continue };
         spans.insert(name.to_owned(), value.span);
         if !KNOWN_KEYS.contains(&name) {
@@ -53,29 +36,68 @@ pub fn read_metadata(doc: &Node) -> Result<Metadata> {
         }
     }
 
-    Ok(Metadata {
-        title,
-        id: optional_string(doc, "id")?,
-        name: optional_string(doc, "name")?,
+    let mut string = |key: &str| problems.ok(optional_string(doc, key)).flatten();
+    let id = string("id");
+    let name = string("name");
+    let description = string("description");
+    let license = string("license");
+    let author = string("author");
+    let date = string("date");
+    let modified = string("modified");
+    let taxonomy = string("taxonomy");
+
+    let mut list = |key: &str, allow_single: bool| problems.ok(string_list(doc, key, allow_single)).unwrap_or_default();
+    let references = list("references", false);
+    let tags = list("tags", false);
+    let falsepositives = list("falsepositives", true);
+    let fields = list("fields", false);
+    let scope = list("scope", false);
+    let related = problems.ok(read_related(doc)).unwrap_or_default();
+
+    if !problems.none_since(mark) {
+        return None;
+    }
+    Some(Metadata {
+        title: title?,
+        id,
+        name,
         status,
-        description: optional_string(doc, "description")?,
-        license: optional_string(doc, "license")?,
-        author: optional_string(doc, "author")?,
-        references: string_list(doc, "references", false)?,
-        date: optional_string(doc, "date")?,
-        modified: optional_string(doc, "modified")?,
-        tags: string_list(doc, "tags", false)?,
-        related: read_related(doc)?,
-        falsepositives: string_list(doc, "falsepositives", true)?,
+        description,
+        license,
+        author,
+        references,
+        date,
+        modified,
+        tags,
+        related,
+        falsepositives,
         level,
-        fields: string_list(doc, "fields", false)?,
-        scope: string_list(doc, "scope", false)?,
-        taxonomy: optional_string(doc, "taxonomy")?,
+        fields,
+        scope,
+        taxonomy,
         custom,
         span: doc.span,
         spans,
         tag_spans: item_spans(doc, "tags"),
     })
+}
+
+fn read_status(doc: &Node) -> Result<Option<Status>> {
+    let Some(node) = optional(doc, "status") else { return Ok(None) };
+    let name = expect_string(node, "`status`")?;
+    let status = Status::from_name(&name).ok_or_else(|| {
+        value_error(node.span, format!("`status` must be one of stable, test, experimental, deprecated, unsupported; found `{name}`"))
+    })?;
+    Ok(Some(status))
+}
+
+fn read_level(doc: &Node) -> Result<Option<Level>> {
+    let Some(node) = optional(doc, "level") else { return Ok(None) };
+    let name = expect_string(node, "`level`")?;
+    let level = Level::from_name(&name).ok_or_else(|| {
+        value_error(node.span, format!("`level` must be one of informational, low, medium, high, critical; found `{name}`"))
+    })?;
+    Ok(Some(level))
 }
 
 /// Returns the position of each entry of the list under `key`, in order.
@@ -107,14 +129,19 @@ fn read_related(doc: &Node) -> Result<Vec<Related>> {
     Ok(related)
 }
 
-pub fn read_logsource(node: &Node) -> Result<LogSource> {
-    expect_map(node, "`logsource`")?;
+/// Reads `logsource`; each of its fields that fails adds its own error.
+pub fn read_logsource(node: &Node, problems: &mut Problems) -> Option<LogSource> {
+    problems.ok(expect_map(node, "`logsource`"))?;
+
     // NOTE: logsource keys other than these four (e.g. vendor-specific ones) are ignored.
-    Ok(LogSource {
-        category: optional_string(node, "category")?,
-        product: optional_string(node, "product")?,
-        service: optional_string(node, "service")?,
-        definition: optional_string(node, "definition")?,
+    let mark = problems.mark();
+    let mut string = |key: &str| problems.ok(optional_string(node, key)).flatten();
+    let logsource = LogSource {
+        category: string("category"),
+        product: string("product"),
+        service: string("service"),
+        definition: string("definition"),
         span: node.span,
-    })
+    };
+    problems.none_since(mark).then_some(logsource)
 }

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 pub use condition::wildcard_match;
 pub use error::{ReadError, ReadErrorKind};
 
-use error::{Problem, Result};
+use error::{Problem, Problems};
 use yaml::{Node, NodeKind, YamlErrorKind};
 
 use crate::rule::{Document, Rule};
@@ -30,7 +30,8 @@ pub struct RuleFile {
     /// The documents read without error, in file order (`action: global` documents are
     /// merged into the others, not listed).
     pub documents: Vec<Document>,
-    /// One entry per document that could not be read, plus YAML syntax errors.
+    /// The errors of each document that could not be read (all independent errors found in
+    /// it, sorted by position), plus YAML syntax errors.
     pub errors: Vec<ReadError>,
 }
 
@@ -127,7 +128,7 @@ fn read_documents(text: &str) -> (Vec<Document>, Vec<Problem>) {
 
         match read_document(&merged, &source) {
             Ok(document) => documents.push(document),
-            Err(problem) => problems.push(problem),
+            Err(document_problems) => problems.extend(document_problems),
         }
         previous = Some(merged);
     }
@@ -146,19 +147,37 @@ fn yaml_error_kind(kind: YamlErrorKind) -> ReadErrorKind {
     }
 }
 
-fn read_document(doc: &Node, source: &Source) -> Result<Document> {
-    if doc.get("correlation").is_some() {
-        return Ok(Document::Correlation(Box::new(correlation::read_correlation(doc)?)));
-    }
-    if doc.get("filter").is_some() {
-        return Ok(Document::Filter(Box::new(correlation::read_filter(doc, source)?)));
-    }
+/// Reads one document, or returns every independent error found in it, sorted by position.
+fn read_document(doc: &Node, source: &Source) -> std::result::Result<Document, Vec<Problem>> {
+    let mut problems = Problems::default();
+    let document = if doc.get("correlation").is_some() {
+        correlation::read_correlation(doc, &mut problems).map(|rule| Document::Correlation(Box::new(rule)))
+    } else if doc.get("filter").is_some() {
+        correlation::read_filter(doc, source, &mut problems).map(|rule| Document::Filter(Box::new(rule)))
+    } else {
+        read_rule(doc, source, &mut problems).map(|rule| Document::Rule(Box::new(rule)))
+    };
 
-    let meta = meta::read_metadata(doc)?;
-    let logsource = meta::read_logsource(fields::required(doc, "logsource", "the rule")?)?;
-    let detection_node = fields::required(doc, "detection", "the rule")?;
-    let detection = detection::read_detection(detection_node, source, &[], "detection")?;
-    Ok(Document::Rule(Box::new(Rule { meta, logsource, detection })))
+    match document {
+        Some(document) if problems.is_empty() => Ok(document),
+        _ => {
+            if problems.is_empty() {
+                // The readers return `None` only after recording an error. Should one fail
+                // to, this error keeps the document from being dropped silently.
+                problems.push(Problem::new(doc.span, ReadErrorKind::Document, "internal error: the document was not read"));
+            }
+            Err(problems.into_sorted())
+        }
+    }
+}
+
+fn read_rule(doc: &Node, source: &Source, problems: &mut Problems) -> Option<Rule> {
+    let meta = meta::read_metadata(doc, problems);
+    let logsource = problems.ok(fields::required(doc, "logsource", "the rule")).and_then(|node| meta::read_logsource(node, problems));
+    let detection = problems
+        .ok(fields::required(doc, "detection", "the rule"))
+        .and_then(|node| detection::read_detection(node, source, &[], "detection", problems));
+    Some(Rule { meta: meta?, logsource: logsource?, detection: detection? })
 }
 
 fn without_key(mut node: Node, key: &str) -> Node {
