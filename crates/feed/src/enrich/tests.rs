@@ -197,6 +197,9 @@ fn description_sentence_ends() {
         ("Is this malicious? Maybe.", "Is this malicious? Maybe."),
         ("Detects the tool!", "Detects the tool!"),
         ("...", ""),
+        ("Detects files with . as the first character", "Detects files with . as the first character."),
+        ("Reads files via a .. (dot dot) in a parameter. More.", "Reads files via a .. (dot dot) in a parameter."),
+        ("Uses pbpaste (a.k.a. the clipboard tool). More.", "Uses pbpaste (a.k.a. the clipboard tool)."),
         ("No full stop at all", "No full stop at all."),
         ("  Wrapped\n  with indent\n", "Wrapped with indent."),
     ];

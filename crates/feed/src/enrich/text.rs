@@ -101,12 +101,15 @@ fn first_paragraph(description: &str) -> String {
     paragraph
 }
 
-/// Finds the byte index of the first `. ` that ends a sentence, skipping the abbreviations
-/// "e.g." and "i.e.", which descriptions use mid-sentence.
+/// Finds the byte index of the first `. ` that ends a sentence. A full stop after a space or
+/// another full stop (`files with . as`, `via a .. in`) is not one, nor are the
+/// abbreviations "e.g.", "i.e." and "a.k.a.", which descriptions use mid-sentence.
 fn sentence_end(paragraph: &str) -> Option<usize> {
     paragraph.match_indices(". ").map(|(i, _)| i).find(|&i| {
         let before = paragraph.get(..i).unwrap_or_default().to_ascii_lowercase();
-        !(before.ends_with("e.g") || before.ends_with("i.e"))
+        let after_word = !before.is_empty() && !before.ends_with([' ', '.']);
+        let abbreviation = ["e.g", "i.e", "a.k.a"].iter().any(|a| before.ends_with(a));
+        after_word && !abbreviation
     })
 }
 
