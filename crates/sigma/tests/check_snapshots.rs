@@ -43,7 +43,7 @@ fn every_code_is_exercised() {
 
     let expected = [
         "E002", "E004", "E005", "E006", "E007", "E008", "E009", "E010", "E011", "E012", "E013", "W101", "W102",
-        "W103", "W104", "W105", "W106", "W107", "W108", "W109", "W110", "W111",
+        "W103", "W104", "W105", "W106", "W107", "W108", "W109", "W110", "W111", "W112",
     ];
     for code in expected {
         assert!(rendered.contains(&format!(" {code} ")), "no diagnostic with code {code}");
@@ -83,4 +83,15 @@ fn escaped_id_warning_points_at_the_id() {
     assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
     assert_eq!(diagnostics[0].code, "W107");
     assert_eq!(diagnostics[0].span, Some(Span::new(2, 5)));
+}
+
+#[test]
+fn empty_files_get_a_warning() {
+    for name in ["empty.yml", "only_separator.yml"] {
+        let file = read_file(&fixture_dir().join(name));
+        let diagnostics = check_file(&file, &CheckOptions::default());
+        assert_eq!(diagnostics.len(), 1, "{name}: {diagnostics:?}");
+        assert_eq!(diagnostics[0].code, "W112", "{name}");
+        assert_eq!(diagnostics[0].severity, Severity::Warning, "{name}");
+    }
 }

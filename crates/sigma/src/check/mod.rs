@@ -1,7 +1,8 @@
 //! The rule checker: read errors and warnings for rules that read but look wrong.
 //!
 //! [`check_file`] turns a [`RuleFile`] into [`Diagnostic`]s, rendered like ruff's output:
-//! `path:line:col: CODE message`. Codes are stable; new checks get new codes.
+//! `path:line:col: CODE message`. [`check_files`] does the same for a set of files and adds
+//! the checks across files (W113). Codes are stable; new checks get new codes.
 //!
 //! | code | severity | when |
 //! | --- | --- | --- |
@@ -29,8 +30,11 @@
 //! | W109 | warning | `date` or `modified` is not a `YYYY-MM-DD` date |
 //! | W110 | warning | a detection rule has no `level` |
 //! | W111 | warning | `logsource` has neither `category`, `product` nor `service` |
+//! | W112 | warning | the file contains no rule document (it is empty, or only `---` or `action` documents) |
+//! | W113 | warning | another document already uses this `id` (only from [`check_files`] or [`duplicate_ids`]) |
 
 mod documents;
+mod duplicates;
 mod tags;
 
 use std::collections::HashSet;
@@ -41,6 +45,7 @@ use serde::Serialize;
 use crate::reader::{ReadErrorKind, RuleFile};
 use crate::span::Span;
 
+pub use duplicates::duplicate_ids;
 pub use tags::{check_tag, TagProblem};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -113,6 +118,16 @@ pub fn check_file(file: &RuleFile, options: &CheckOptions) -> Vec<Diagnostic> {
         })
         .collect();
 
+    if file.documents.is_empty() && file.errors.is_empty() {
+        diagnostics.push(Diagnostic {
+            code: "W112",
+            severity: Severity::Warning,
+            path: file.path.clone(),
+            span: None,
+            message: "the file contains no rule document".to_owned(),
+        });
+    }
+
     for document in &file.documents {
         for warning in documents::check_document(document, options) {
             diagnostics.push(Diagnostic {
@@ -125,6 +140,27 @@ pub fn check_file(file: &RuleFile, options: &CheckOptions) -> Vec<Diagnostic> {
         }
     }
 
-    diagnostics.sort_by(|a, b| (a.span, a.code).cmp(&(b.span, b.code)));
+    sort_by_position(&mut diagnostics);
     diagnostics
+}
+
+/// Checks each file as [`check_file`] does and adds the warnings that need all files
+/// (W113, a duplicate `id`). The result lists the files in the order given, each file's
+/// diagnostics sorted by position.
+pub fn check_files(files: &[RuleFile], options: &CheckOptions) -> Vec<Diagnostic> {
+    let mut by_file: Vec<Vec<Diagnostic>> = files.iter().map(|file| check_file(file, options)).collect();
+    for (index, diagnostic) in duplicates::duplicate_ids_by_file(files) {
+        by_file[index].push(diagnostic);
+    }
+
+    let mut diagnostics = Vec::new();
+    for mut file_diagnostics in by_file {
+        sort_by_position(&mut file_diagnostics);
+        diagnostics.extend(file_diagnostics);
+    }
+    diagnostics
+}
+
+fn sort_by_position(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| (a.span, a.code).cmp(&(b.span, b.code)));
 }
