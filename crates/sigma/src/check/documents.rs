@@ -113,9 +113,11 @@ fn check_unused_selections(detection: &Detection, warnings: &mut Vec<Warning>) {
     }
 }
 
-fn collect_references<'a>(condition: &Condition, names: &[&'a str], used: &mut HashSet<&'a str>) {
+fn collect_references<'a>(condition: &'a Condition, names: &[&'a str], used: &mut HashSet<&'a str>) {
     match condition {
-        Condition::Selection(name) => used.extend(names.iter().copied().filter(|n| n == name)),
+        Condition::Selection(name) => {
+            used.insert(name.as_str());
+        }
         Condition::Not(inner) => collect_references(inner, names, used),
         Condition::And(terms) | Condition::Or(terms) => {
             for term in terms {

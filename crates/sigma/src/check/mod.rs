@@ -8,7 +8,7 @@
 //! | --- | --- | --- |
 //! | E001 | error | the file or folder cannot be read, or is not UTF-8 (`ReadErrorKind::Io`) |
 //! | E002 | error | invalid YAML (`Yaml`) |
-//! | E003 | error | YAML nested too deeply or too large after alias expansion (`TooComplex`) |
+//! | E003 | error | YAML nested too deeply or too large after alias expansion, or `of` expressions that expand to too many selections (`TooComplex`) |
 //! | E004 | error | a map has the same key twice (`DuplicateKey`) |
 //! | E005 | error | a document is not a map, or a bad `action` (`Document`) |
 //! | E006 | error | a required field is missing (`MissingField`) |

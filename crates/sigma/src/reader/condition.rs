@@ -4,12 +4,20 @@
 //! lowercase (`and`, `or`, `not`, `of`, `them`, `all`, `any`, `1`), as the spec writes
 //! them and pySigma parses them; a selection named `And` is therefore a plain name.
 
+use std::collections::HashSet;
+
 use super::error::{Problem, ReadErrorKind, Result};
 use crate::condition::{Condition, OfTarget, Quantifier};
 use crate::span::Span;
 
 /// Deepest nesting of parentheses and `not` accepted, which bounds the parser's recursion.
 const MAX_NESTING: usize = 100;
+
+/// Maximum number of selections that the `of` expressions of one condition may expand to
+/// in total, counted as `of` targets times the selections of the detection. Each target is
+/// matched against every selection here, in the checker and in the backends, so this
+/// bounds their work. A rule with 10 `of` targets over 1,000 selections uses a thousandth.
+const MAX_OF_EXPANSION: usize = 10_000_000;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Token {
@@ -97,7 +105,8 @@ fn tokenize(text: &str, spans: &[Span], fallback: Span) -> Vec<(Token, Span)> {
 pub fn parse(text: &str, spans: &[Span], start: Span, selections: &[&str]) -> Result<Condition> {
     let end = spans.last().map_or(start, |s| Span::new(s.line, s.column + 1));
     let tokens = tokenize(text, spans, start);
-    let mut parser = Parser { tokens, position: 0, end, selections, depth: 0 };
+    let names = selections.iter().copied().collect();
+    let mut parser = Parser { tokens, position: 0, end, selections, names, depth: 0, expansion: 0 };
 
     if parser.tokens.is_empty() {
         return Err(Problem::new(start, ReadErrorKind::ConditionSyntax, "the condition is empty"));
@@ -114,7 +123,12 @@ struct Parser<'a> {
     position: usize,
     end: Span,
     selections: &'a [&'a str],
+    /// The selection names again, for looking up a name in constant time.
+    names: HashSet<&'a str>,
     depth: usize,
+    /// Selections that the `of` targets read so far expand to, at most (see
+    /// [`MAX_OF_EXPANSION`]).
+    expansion: usize,
 }
 
 impl Parser<'_> {
@@ -212,7 +226,7 @@ impl Parser<'_> {
                     let message = format!("`{name} of` is not a Sigma quantifier; use `1 of`, `any of` or `all of`");
                     return Err(Problem::new(span, ReadErrorKind::ConditionSyntax, message));
                 }
-                if !self.selections.contains(&name.as_str()) {
+                if !self.names.contains(name.as_str()) {
                     let message = format!("the condition refers to `{name}`, which is not a selection of this detection");
                     return Err(Problem::new(span, ReadErrorKind::UndefinedSelection, message));
                 }
@@ -223,6 +237,15 @@ impl Parser<'_> {
     }
 
     fn of_target(&mut self) -> Result<OfTarget> {
+        if let Some((_, span)) = self.tokens.get(self.position) {
+            self.expansion = self.expansion.saturating_add(self.selections.len());
+            if self.expansion > MAX_OF_EXPANSION {
+                let message = format!(
+                    "the `of` expressions of this condition span more than {MAX_OF_EXPANSION} selections in total (`of` targets times selections); split the rule"
+                );
+                return Err(Problem::new(*span, ReadErrorKind::TooComplex, message));
+            }
+        }
         match self.next() {
             Some((Token::Them, span)) => {
                 if self.selections.is_empty() {

@@ -34,8 +34,9 @@ pub enum ReadErrorKind {
     Io,
     /// The text is not valid YAML; reading stops at this point of the file.
     Yaml,
-    /// YAML nesting deeper than the reader accepts, or more nodes than it accepts once
-    /// aliases are expanded.
+    /// YAML nesting deeper than the reader accepts, more nodes than it accepts once
+    /// aliases are expanded, or a condition whose `of` expressions expand to more than
+    /// 10 million selections in total.
     TooComplex,
     /// A map has the same key twice.
     DuplicateKey,

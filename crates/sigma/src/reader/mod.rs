@@ -12,6 +12,7 @@ mod meta;
 mod modifiers;
 mod yaml;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub use condition::wildcard_match;
@@ -193,14 +194,28 @@ fn merge(base: Node, over: Node) -> Node {
     let span = over.span;
     match (base.kind, over.kind) {
         (NodeKind::Map(mut base_entries), NodeKind::Map(over_entries)) => {
+            // Positions of the string keys, so that merging is linear in the keys.
+            let mut positions: HashMap<String, usize> = HashMap::new();
+            for (index, (key, _)) in base_entries.iter().enumerate() {
+                if let Some(name) = key.as_str() {
+                    positions.entry(name.to_owned()).or_insert(index);
+                }
+            }
+
             for (key, value) in over_entries {
-                let existing = base_entries.iter().position(|(k, _)| k.as_str().is_some() && k.as_str() == key.as_str());
+                let existing = key.as_str().and_then(|name| positions.get(name)).copied();
                 match existing {
-                    Some(i) => {
-                        let (_, base_value) = base_entries.remove(i);
-                        base_entries.insert(i, (key, merge(base_value, value)));
+                    Some(index) => {
+                        let slot = &mut base_entries[index];
+                        let base_value = std::mem::replace(&mut slot.1, Node { kind: NodeKind::Seq(Vec::new()), span });
+                        *slot = (key, merge(base_value, value));
                     }
-                    None => base_entries.push((key, value)),
+                    None => {
+                        if let Some(name) = key.as_str() {
+                            positions.insert(name.to_owned(), base_entries.len());
+                        }
+                        base_entries.push((key, value));
+                    }
                 }
             }
             Node { kind: NodeKind::Map(base_entries), span }

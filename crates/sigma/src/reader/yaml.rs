@@ -4,6 +4,8 @@
 //! `Yaml` type drops, so this module builds its own small tree. It also bounds what a
 //! hostile file can cost: nesting depth and the number of nodes that aliases may copy.
 
+use std::collections::{HashMap, HashSet};
+
 use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
@@ -68,10 +70,12 @@ fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// A node being built: a sequence or map waiting for its children.
+/// A node being built: a sequence or map waiting for its children. `size` counts the
+/// nodes of its subtree so far, itself included.
 enum Open {
-    Seq { items: Vec<Node>, span: Span, anchor: usize },
-    Map { entries: Vec<(Node, Node)>, key: Option<Node>, span: Span, anchor: usize },
+    Seq { items: Vec<Node>, span: Span, anchor: usize, size: usize },
+    /// `keys` holds the string keys seen so far, so a duplicate is found in constant time.
+    Map { entries: Vec<(Node, Node)>, keys: HashSet<String>, key: Option<Node>, span: Span, anchor: usize, size: usize },
 }
 
 /// Parses every document of `text`.
@@ -114,7 +118,8 @@ pub fn parse_stream(text: &str) -> Stream {
 #[derive(Default)]
 struct Builder {
     stack: Vec<Open>,
-    anchors: Vec<(usize, Node, usize)>,
+    /// Anchored nodes by anchor id, with their size in nodes.
+    anchors: HashMap<usize, (Node, usize)>,
     root: Option<Node>,
     nodes: usize,
     error: Option<YamlError>,
@@ -153,77 +158,83 @@ impl Builder {
         match event {
             Event::Scalar(text, style, anchor, _tag) => {
                 let node = Node { kind: NodeKind::Scalar(Scalar { text, style }), span };
-                self.complete(node, anchor, 1);
+                self.complete(node, anchor, 1, 1);
             }
             Event::SequenceStart(anchor, _) => {
                 if self.stack.len() >= MAX_DEPTH {
                     self.fail(span, YamlErrorKind::TooDeep, format!("nesting deeper than {MAX_DEPTH} levels"));
                     return;
                 }
-                self.stack.push(Open::Seq { items: Vec::new(), span, anchor });
+                self.stack.push(Open::Seq { items: Vec::new(), span, anchor, size: 1 });
             }
             Event::MappingStart(anchor, _) => {
                 if self.stack.len() >= MAX_DEPTH {
                     self.fail(span, YamlErrorKind::TooDeep, format!("nesting deeper than {MAX_DEPTH} levels"));
                     return;
                 }
-                self.stack.push(Open::Map { entries: Vec::new(), key: None, span, anchor });
+                self.stack.push(Open::Map { entries: Vec::new(), keys: HashSet::new(), key: None, span, anchor, size: 1 });
             }
             Event::SequenceEnd => {
-                if let Some(Open::Seq { items, span, anchor }) = self.stack.pop() {
-                    let size = 1 + items.iter().map(count_nodes).sum::<usize>();
-                    self.complete(Node { kind: NodeKind::Seq(items), span }, anchor, size);
+                if let Some(Open::Seq { items, span, anchor, size }) = self.stack.pop() {
+                    self.complete(Node { kind: NodeKind::Seq(items), span }, anchor, size, 1);
                 }
             }
             Event::MappingEnd => {
-                if let Some(Open::Map { entries, span, anchor, .. }) = self.stack.pop() {
-                    let size = 1 + entries.iter().map(|(k, v)| count_nodes(k) + count_nodes(v)).sum::<usize>();
-                    self.complete(Node { kind: NodeKind::Map(entries), span }, anchor, size);
+                if let Some(Open::Map { entries, span, anchor, size, .. }) = self.stack.pop() {
+                    self.complete(Node { kind: NodeKind::Map(entries), span }, anchor, size, 1);
                 }
             }
             Event::Alias(id) => {
-                let Some((_, node, size)) = self.anchors.iter().rev().find(|(a, _, _)| *a == id) else {
+                let Some((node, size)) = self.anchors.get(&id) else {
                     self.fail(span, YamlErrorKind::Syntax, "alias refers to an unknown anchor".to_owned());
                     return;
                 };
                 let (node, size) = (node.clone(), *size);
-                self.complete(node, 0, size);
+                // An alias copies its anchor's whole subtree, so all of it counts as new.
+                self.complete(node, 0, size, size);
             }
             Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart | Event::DocumentEnd => {}
         }
     }
 
-    /// Attaches a finished node to its parent (or makes it the document's root).
-    fn complete(&mut self, node: Node, anchor: usize, size: usize) {
-        self.nodes = self.nodes.saturating_add(size);
+    /// Attaches a finished node to its parent (or makes it the document's root). `size`
+    /// counts the nodes of its subtree and `added` those not counted yet: 1 for a node
+    /// whose children were counted as they completed, `size` for an alias.
+    fn complete(&mut self, node: Node, anchor: usize, size: usize, added: usize) {
+        self.nodes = self.nodes.saturating_add(added);
         if self.nodes > MAX_NODES {
             self.fail(node.span, YamlErrorKind::TooLarge, format!("more than {MAX_NODES} YAML nodes after alias expansion"));
             return;
         }
         if anchor != 0 {
-            self.anchors.push((anchor, node.clone(), size));
+            self.anchors.insert(anchor, (node.clone(), size));
         }
 
         match self.stack.last_mut() {
             None => self.root = Some(node),
-            Some(Open::Seq { items, .. }) => items.push(node),
-            Some(Open::Map { entries, key, span, .. }) => match key.take() {
+            Some(Open::Seq { items, size: parent_size, .. }) => {
+                *parent_size = parent_size.saturating_add(size);
+                items.push(node);
+            }
+            Some(Open::Map { entries, keys, key, span, size: parent_size, .. }) => match key.take() {
                 None => {
                     // A block map's start event is marked at its first `:`, so the first
                     // key gives the position a reader expects.
                     if entries.is_empty() && node.span < *span {
                         *span = node.span;
                     }
+                    *parent_size = parent_size.saturating_add(size);
                     *key = Some(node);
                 }
                 Some(k) => {
                     if let Some(name) = k.as_str() {
-                        if entries.iter().any(|(other, _)| other.as_str() == Some(name)) {
+                        if !keys.insert(name.to_owned()) {
                             let message = format!("duplicate key `{name}`");
                             self.fail(k.span, YamlErrorKind::DuplicateKey, message);
                             return;
                         }
                     }
+                    *parent_size = parent_size.saturating_add(size);
                     entries.push((k, node));
                 }
             },
@@ -248,14 +259,6 @@ fn find_control_char(text: &str) -> Option<YamlError> {
         }
     }
     None
-}
-
-fn count_nodes(node: &Node) -> usize {
-    match &node.kind {
-        NodeKind::Scalar(_) => 1,
-        NodeKind::Seq(items) => 1 + items.iter().map(count_nodes).sum::<usize>(),
-        NodeKind::Map(entries) => 1 + entries.iter().map(|(k, v)| count_nodes(k) + count_nodes(v)).sum::<usize>(),
-    }
 }
 
 impl Node {
