@@ -10,6 +10,8 @@ use socfeed_sigma::{Document, Level, Rule, Status};
 
 use crate::event::{Event, EventBuilder, FieldTable};
 use crate::logsource::{LogSourceTable, ServiceId};
+use crate::matcher::atoms::{AtomTable, ScanPlan};
+use crate::matcher::hits::BitSet;
 use crate::matcher::{compile_rule, CompiledRule, RuleInfo};
 use crate::Detection;
 
@@ -66,6 +68,14 @@ pub struct Rejection {
 pub struct RuleSet {
     rules: Vec<CompiledRule>,
     fields: FieldTable,
+    /// The string tests of all rules, while rules compile.
+    atoms: AtomTable,
+    /// The same tests compiled per field, built once every rule is in.
+    plan: ScanPlan,
+    /// For each atom, the rules it can trigger (see `matcher/trigger.rs`).
+    triggers: Vec<Vec<u32>>,
+    /// Rules with no trigger atoms, evaluated on every event they apply to.
+    untriggered: BitSet,
     /// Some rule has a keyword search, so events keep every field.
     keep_all_fields: bool,
     table: &'static LogSourceTable,
@@ -118,6 +128,10 @@ impl RuleSet {
         let mut set = RuleSet {
             rules: Vec::new(),
             fields: FieldTable::default(),
+            atoms: AtomTable::default(),
+            plan: ScanPlan::default(),
+            triggers: Vec::new(),
+            untriggered: BitSet::new(0),
             keep_all_fields: false,
             table,
             by_event: HashMap::new(),
@@ -134,7 +148,27 @@ impl RuleSet {
             }
             set.add(path, &rule);
         }
+        set.plan = std::mem::take(&mut set.atoms).plan();
+        set.index_triggers();
         set
+    }
+
+    /// Indexes each rule under the atoms that can trigger it.
+    fn index_triggers(&mut self) {
+        self.triggers = vec![Vec::new(); self.plan.atom_count()];
+        self.untriggered = BitSet::new(self.rules.len());
+        for (index, rule) in (0u32..).zip(&self.rules) {
+            match rule.trigger_atoms() {
+                Some(atoms) => {
+                    for atom in atoms {
+                        if let Some(rules) = self.triggers.get_mut(atom as usize) {
+                            rules.push(index);
+                        }
+                    }
+                }
+                None => self.untriggered.insert(index),
+            }
+        }
     }
 
     fn add(&mut self, path: PathBuf, rule: &Rule) {
@@ -163,7 +197,7 @@ impl RuleSet {
         // Compile every event kind before indexing any, so a rule is either fully in or out.
         let mut compiled = Vec::with_capacity(sources.len());
         for source in &sources {
-            match compile_rule(rule, Arc::clone(&info), source, &mut self.fields) {
+            match compile_rule(rule, Arc::clone(&info), source, &mut self.fields, &mut self.atoms) {
                 Ok(rule) => compiled.push(rule),
                 Err(reason) => return self.rejected.push(reject(RejectKind::Compile, reason)),
             }
@@ -190,9 +224,9 @@ impl RuleSet {
         EventBuilder::new(&self.fields, self.keep_all_fields)
     }
 
-    /// Returns the compiled rules that can apply to the event: those of its service(s)
-    /// for its event ID, and those for every event of the service.
-    pub fn candidates<'a>(&'a self, event: &Event) -> impl Iterator<Item = &'a CompiledRule> + 'a {
+    /// Returns the indexes of the compiled rules that can apply to the event: those of its
+    /// service(s) for its event ID, and those for every event of the service.
+    fn candidates<'a>(&'a self, event: &Event) -> impl Iterator<Item = u32> + 'a {
         let services = self.table.services_of(event.channel.as_deref(), event.provider.as_deref());
         let event_id = event.event_id;
         services
@@ -200,19 +234,33 @@ impl RuleSet {
             .flat_map(move |&service| {
                 let specific = event_id.and_then(|id| self.by_event.get(&(service, id))).map_or(&[][..], Vec::as_slice);
                 let general = self.by_service.get(usize::from(service)).map_or(&[][..], Vec::as_slice);
-                specific.iter().chain(general)
+                specific.iter().chain(general).copied()
             })
-            .filter_map(|&index| self.rules.get(index as usize))
     }
 
     /// Runs the rules on one event and returns a detection per rule that fires.
     ///
-    /// NOTE: each candidate rule is evaluated on its own; the multi-pattern scan (one
-    /// aho-corasick automaton per field across all rules) is not built yet, so events
-    /// with many candidate rules (process creation) dominate the run time.
+    /// The event's field values are scanned once against the string tests of all rules.
+    /// A candidate rule is evaluated only when one of its trigger atoms holds (or it has
+    /// none), and then reads the scan's results instead of testing values itself.
     pub fn detect(&self, event: &Event, source: &Arc<Path>) -> Vec<Detection> {
-        self.candidates(event)
-            .filter(|rule| rule.matches(event))
+        let mut candidates = self.candidates(event).peekable();
+        if candidates.peek().is_none() {
+            return Vec::new();
+        }
+
+        let hits = self.plan.scan(event);
+        let mut triggered = self.untriggered.clone();
+        for atom in hits.iter() {
+            for &rule in self.triggers.get(atom as usize).map_or(&[][..], Vec::as_slice) {
+                triggered.insert(rule);
+            }
+        }
+
+        candidates
+            .filter(|&index| triggered.contains(index))
+            .filter_map(|index| self.rules.get(index as usize))
+            .filter(|rule| rule.matches(event, &hits))
             .map(|rule| Detection::new(rule, event, source))
             .collect()
     }

@@ -25,6 +25,27 @@ pub(crate) enum Strategy {
     Glob(regex::Regex),
 }
 
+/// Where a literal must occur in the value for its test to hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Anchor {
+    Whole,
+    Start,
+    End,
+    Anywhere,
+}
+
+impl Anchor {
+    /// Tests an occurrence of the literal at `start..end` in a value of `len` bytes.
+    pub fn holds(self, start: usize, end: usize, len: usize) -> bool {
+        match self {
+            Anchor::Whole => start == 0 && end == len,
+            Anchor::Start => start == 0,
+            Anchor::End => end == len,
+            Anchor::Anywhere => true,
+        }
+    }
+}
+
 /// A compiled string test.
 #[derive(Debug, Clone)]
 pub(crate) struct StringMatcher {
@@ -32,7 +53,41 @@ pub(crate) struct StringMatcher {
     pub cased: bool,
 }
 
+/// Identifies a string test across rules, so that rules sharing a test share its result.
+pub(crate) type StrategyKey = (bool, u8, Box<[u8]>);
+
 impl StringMatcher {
+    /// Returns the key that identifies this test: two matchers with equal keys decide
+    /// every value alike.
+    pub fn key(&self) -> StrategyKey {
+        let (kind, text): (u8, &[u8]) = match &self.strategy {
+            Strategy::Any => (0, b""),
+            Strategy::Never => (1, b""),
+            Strategy::Exact(literal) => (2, literal.as_bytes()),
+            Strategy::Prefix(literal) => (3, literal.as_bytes()),
+            Strategy::Suffix(literal) => (4, literal.as_bytes()),
+            Strategy::Contains(finder) => (5, finder.needle()),
+            Strategy::Glob(regex) => (6, regex.as_str().as_bytes()),
+        };
+        (self.cased, kind, text.into())
+    }
+
+    /// Returns the literal and its anchoring when the test is a non-empty, case-folded
+    /// literal that a multi-pattern automaton over lowercase values can decide.
+    pub fn folded_literal(&self) -> Option<(&[u8], Anchor)> {
+        if self.cased {
+            return None;
+        }
+        let (literal, anchor): (&[u8], Anchor) = match &self.strategy {
+            Strategy::Exact(literal) => (literal.as_bytes(), Anchor::Whole),
+            Strategy::Prefix(literal) => (literal.as_bytes(), Anchor::Start),
+            Strategy::Suffix(literal) => (literal.as_bytes(), Anchor::End),
+            Strategy::Contains(finder) => (finder.needle(), Anchor::Anywhere),
+            Strategy::Any | Strategy::Never | Strategy::Glob(_) => return None,
+        };
+        (!literal.is_empty()).then_some((literal, anchor))
+    }
+
     /// Compiles a pattern; fails only when a glob regex exceeds the regex size limit.
     pub fn new(pattern: &SigmaString, cased: bool) -> Result<Self, String> {
         let fold = |text: &str| if cased { text.to_owned() } else { text.to_lowercase() };

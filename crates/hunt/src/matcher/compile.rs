@@ -6,14 +6,21 @@ use std::sync::Arc;
 use socfeed_sigma::reader::wildcard_match;
 use socfeed_sigma::{Condition, Join, OfTarget, Quantifier, Rule, SigmaString, StrPart, ValueTest};
 
+use super::atoms::AtomTable;
 use super::value::{Network, RegexTest};
 use super::{Cond, CompiledRule, Item, RuleInfo, Selection, Test};
-use crate::event::FieldTable;
+use crate::event::{FieldId, FieldTable};
 use crate::logsource::Source;
 use crate::strategy::StringMatcher;
 
 /// Compiles `rule` for the event kind `source`, or returns why it cannot run.
-pub fn compile_rule(rule: &Rule, info: Arc<RuleInfo>, source: &Source, table: &mut FieldTable) -> Result<CompiledRule, String> {
+pub(crate) fn compile_rule(
+    rule: &Rule,
+    info: Arc<RuleInfo>,
+    source: &Source,
+    table: &mut FieldTable,
+    atoms: &mut AtomTable,
+) -> Result<CompiledRule, String> {
     let rename = |name: &str| source.renames.get(name).map_or(name, String::as_str).to_owned();
     let mut read_fields = Vec::new();
     let mut has_keywords = false;
@@ -34,7 +41,7 @@ pub fn compile_rule(rule: &Rule, info: Arc<RuleInfo>, source: &Source, table: &m
                 let mut tests = Vec::with_capacity(item.tests.len());
                 for test in &item.tests {
                     let test = if field.is_some() { test.clone() } else { keyword_form(test) };
-                    let compiled = compile_test(&test, &mut |name| table.intern(&rename(name)))
+                    let compiled = compile_test(&test, field, atoms, &mut |name| table.intern(&rename(name)))
                         .map_err(|reason| format!("selection `{}` (line {}): {reason}", selection.name, item.span.line))?;
                     tests.push(compiled);
                 }
@@ -93,12 +100,25 @@ fn keyword_form(test: &ValueTest) -> ValueTest {
     }
 }
 
-fn compile_test(test: &ValueTest, intern: &mut dyn FnMut(&str) -> u32) -> Result<Test, String> {
+/// Compiles one value test. String tests on a field become atoms, decided once per event
+/// for all rules; keyword string tests (no field) read every value and stay on their own.
+fn compile_test(
+    test: &ValueTest,
+    field: Option<FieldId>,
+    atoms: &mut AtomTable,
+    intern: &mut dyn FnMut(&str) -> u32,
+) -> Result<Test, String> {
     Ok(match test {
-        ValueTest::String { pattern, cased } => Test::String(StringMatcher::new(pattern, *cased)?),
-        ValueTest::AnyOf { alternatives } => {
-            Test::AnyOf(alternatives.iter().map(|t| compile_test(t, intern)).collect::<Result<_, _>>()?)
+        ValueTest::String { pattern, cased } => {
+            let matcher = StringMatcher::new(pattern, *cased)?;
+            match field {
+                Some(field) => Test::Atom(atoms.intern(field, matcher)),
+                None => Test::String(matcher),
+            }
         }
+        ValueTest::AnyOf { alternatives } => Test::AnyOf(
+            alternatives.iter().map(|t| compile_test(t, field, atoms, intern)).collect::<Result<_, _>>()?,
+        ),
         ValueTest::Number { value } => Test::Number { value: *value, text: number_text(*value) },
         ValueTest::Boolean { value } => Test::Boolean(*value),
         ValueTest::Regex { pattern, ignore_case, multi_line, dot_all } => {
@@ -110,7 +130,7 @@ fn compile_test(test: &ValueTest, intern: &mut dyn FnMut(&str) -> u32) -> Result
         ValueTest::Null => Test::Null,
         ValueTest::Exists { exists } => Test::Exists(*exists),
         ValueTest::FieldRef { field, position } => Test::FieldRef { field: intern(field), position: *position },
-        ValueTest::Not { test } => Test::Not(Box::new(compile_test(test, intern)?)),
+        ValueTest::Not { test } => Test::Not(Box::new(compile_test(test, field, atoms, intern)?)),
     })
 }
 

@@ -5,18 +5,23 @@
 //! match; an item when any of its values matches (all of them under `all`); a field with
 //! several values (a list in the event) matches when any of its values does.
 
+pub(crate) mod atoms;
 mod compile;
+pub(crate) mod hits;
+mod trigger;
 pub(crate) mod value;
 
 use std::sync::Arc;
 
 use socfeed_sigma::{CompareOp, FieldRefPosition, Level, Status, TimePart};
 
-pub use compile::compile_rule;
+pub(crate) use compile::compile_rule;
 
 use crate::event::{Event, Field, FieldId};
 use crate::logsource::ServiceId;
 use crate::strategy::StringMatcher;
+use atoms::AtomId;
+use hits::Hits;
 use value::{Network, RegexTest};
 
 /// What a detection reports about the rule that fired.
@@ -65,6 +70,9 @@ struct Item {
 
 #[derive(Debug)]
 enum Test {
+    /// A string test on a field, decided for all rules by the event's scan.
+    Atom(AtomId),
+    /// A string test of a keyword search, which reads every value of the event.
     String(StringMatcher),
     Number { value: f64, text: String },
     Boolean(bool),
@@ -93,33 +101,33 @@ enum Cond {
 impl CompiledRule {
     /// Returns whether the rule fires on the event. The caller has already checked the
     /// event's service and event ID.
-    pub fn matches(&self, event: &Event) -> bool {
+    pub(crate) fn matches(&self, event: &Event, hits: &Hits) -> bool {
         let guard_holds = self.guard.iter().all(|(field, accepted)| {
             event.values(*field).any(|f| f.lower.as_deref().is_some_and(|v| accepted.iter().any(|a| a == v)))
         });
-        guard_holds && self.eval(&self.condition, event)
+        guard_holds && self.eval(&self.condition, event, hits)
     }
 
-    fn eval(&self, cond: &Cond, event: &Event) -> bool {
+    fn eval(&self, cond: &Cond, event: &Event, hits: &Hits) -> bool {
         match cond {
-            Cond::Selection(index) => self.selection_matches(*index, event),
-            Cond::Not(inner) => !self.eval(inner, event),
-            Cond::And(parts) => parts.iter().all(|c| self.eval(c, event)),
-            Cond::Or(parts) => parts.iter().any(|c| self.eval(c, event)),
-            Cond::AllOf(indexes) => indexes.iter().all(|&i| self.selection_matches(i, event)),
-            Cond::AnyOf(indexes) => indexes.iter().any(|&i| self.selection_matches(i, event)),
+            Cond::Selection(index) => self.selection_matches(*index, event, hits),
+            Cond::Not(inner) => !self.eval(inner, event, hits),
+            Cond::And(parts) => parts.iter().all(|c| self.eval(c, event, hits)),
+            Cond::Or(parts) => parts.iter().any(|c| self.eval(c, event, hits)),
+            Cond::AllOf(indexes) => indexes.iter().all(|&i| self.selection_matches(i, event, hits)),
+            Cond::AnyOf(indexes) => indexes.iter().any(|&i| self.selection_matches(i, event, hits)),
         }
     }
 
-    fn selection_matches(&self, index: usize, event: &Event) -> bool {
+    fn selection_matches(&self, index: usize, event: &Event, hits: &Hits) -> bool {
         let Some(selection) = self.selections.get(index) else { return false };
-        selection.groups.iter().any(|items| items.iter().all(|item| item_matches(item, event)))
+        selection.groups.iter().any(|items| items.iter().all(|item| item_matches(item, event, hits)))
     }
 }
 
-fn item_matches(item: &Item, event: &Event) -> bool {
+fn item_matches(item: &Item, event: &Event, hits: &Hits) -> bool {
     let test_holds = |test: &Test| match item.field {
-        Some(field) => field_test(test, field, event),
+        Some(field) => field_test(test, field, event, hits),
         None => keyword_test(test, event),
     };
     if item.all {
@@ -131,12 +139,13 @@ fn item_matches(item: &Item, event: &Event) -> bool {
 
 /// Applies a test to a field: tests of presence look at all values together, the others
 /// hold when any value passes.
-fn field_test(test: &Test, field: FieldId, event: &Event) -> bool {
+fn field_test(test: &Test, field: FieldId, event: &Event, hits: &Hits) -> bool {
     match test {
+        Test::Atom(atom) => hits.contains(*atom),
         Test::Null => event.values(field).all(|f| f.text().is_empty()),
         Test::Exists(exists) => event.values(field).next().is_some() == *exists,
-        Test::Not(inner) => !field_test(inner, field, event),
-        Test::AnyOf(alternatives) => alternatives.iter().any(|t| field_test(t, field, event)),
+        Test::Not(inner) => !field_test(inner, field, event, hits),
+        Test::AnyOf(alternatives) => alternatives.iter().any(|t| field_test(t, field, event, hits)),
         _ => event.values(field).any(|value| value_test(test, value, event)),
     }
 }
@@ -161,7 +170,8 @@ fn value_test(test: &Test, field: &Field, event: &Event) -> bool {
         Test::FieldRef { field: other, position } => field_ref_matches(text, *other, *position, event),
         Test::Not(inner) => !value_test(inner, field, event),
         Test::AnyOf(alternatives) => alternatives.iter().any(|t| value_test(t, field, event)),
-        Test::Null | Test::Exists(_) => false,
+        // Decided per field, in `field_test`, never per value.
+        Test::Atom(_) | Test::Null | Test::Exists(_) => false,
     }
 }
 

@@ -1,0 +1,120 @@
+//! The string tests of every rule, compiled together per field.
+//!
+//! Each distinct (field, string test) pair across the rule set is an atom. While rules
+//! compile, [`AtomTable`] gives each atom an id; once all are known, [`AtomTable::plan`]
+//! compiles the atoms of each field into one aho-corasick automaton over the case-folded
+//! literals (equality, prefix, suffix and substring tests become pattern ids checked
+//! against match positions), plus a short list of tests the automaton cannot decide
+//! (case-sensitive values, globs with inner wildcards, `*`, empty values). Scanning an
+//! event ([`ScanPlan::scan`], in `hits.rs`) then reads each field value once, however many
+//! rules test it.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use crate::event::FieldId;
+use crate::strategy::{Anchor, StrategyKey, StringMatcher};
+
+/// Index of an atom: one string test on one field, shared by every rule that has it.
+pub(crate) type AtomId = u32;
+
+/// Gives each distinct string test on a field an id, while rules compile.
+#[derive(Debug, Default)]
+pub(crate) struct AtomTable {
+    ids: HashMap<(FieldId, StrategyKey), AtomId>,
+    atoms: Vec<(FieldId, StringMatcher)>,
+}
+
+impl AtomTable {
+    /// Returns the id of the test `matcher` on `field`, adding it when new.
+    pub fn intern(&mut self, field: FieldId, matcher: StringMatcher) -> AtomId {
+        let key = (field, matcher.key());
+        if let Some(&id) = self.ids.get(&key) {
+            return id;
+        }
+        let id = AtomId::try_from(self.atoms.len()).unwrap_or(AtomId::MAX);
+        self.ids.insert(key, id);
+        self.atoms.push((field, matcher));
+        id
+    }
+
+    /// Compiles the atoms of each field into its scan.
+    pub fn plan(&self) -> ScanPlan {
+        let mut by_field: Vec<Vec<(AtomId, &StringMatcher)>> = Vec::new();
+        for (id, (field, matcher)) in (0..).zip(&self.atoms) {
+            let slot = *field as usize;
+            if by_field.len() <= slot {
+                by_field.resize_with(slot + 1, Vec::new);
+            }
+            if let Some(list) = by_field.get_mut(slot) {
+                list.push((id, matcher));
+            }
+        }
+        ScanPlan { fields: by_field.into_iter().map(|atoms| FieldScan::new(&atoms)).collect(), atom_count: self.atoms.len() }
+    }
+}
+
+/// The compiled atoms of every field, indexed by field id.
+#[derive(Debug, Default)]
+pub(crate) struct ScanPlan {
+    pub(super) fields: Vec<FieldScan>,
+    pub(super) atom_count: usize,
+}
+
+impl ScanPlan {
+    pub fn atom_count(&self) -> usize {
+        self.atom_count
+    }
+}
+
+/// The atoms of one field.
+#[derive(Debug, Default)]
+pub(super) struct FieldScan {
+    /// One automaton over the distinct case-folded literals of the field.
+    pub literals: Option<AhoCorasick>,
+    /// For each automaton pattern, the atoms it decides and where it must occur.
+    pub pattern_atoms: Vec<Vec<(AtomId, Anchor)>>,
+    /// Atoms the automaton does not decide, tested one by one.
+    pub direct: Vec<(AtomId, StringMatcher)>,
+}
+
+impl FieldScan {
+    fn new(atoms: &[(AtomId, &StringMatcher)]) -> FieldScan {
+        let mut patterns: Vec<&[u8]> = Vec::new();
+        let mut pattern_ids: HashMap<&[u8], usize> = HashMap::new();
+        let mut pattern_atoms: Vec<Vec<(AtomId, Anchor)>> = Vec::new();
+        let mut direct = Vec::new();
+
+        for &(id, matcher) in atoms {
+            let Some((literal, anchor)) = matcher.folded_literal() else {
+                direct.push((id, matcher.clone()));
+                continue;
+            };
+            let pattern = *pattern_ids.entry(literal).or_insert_with(|| {
+                patterns.push(literal);
+                pattern_atoms.push(Vec::new());
+                patterns.len() - 1
+            });
+            if let Some(list) = pattern_atoms.get_mut(pattern) {
+                list.push((id, anchor));
+            }
+        }
+
+        if patterns.is_empty() {
+            return FieldScan { literals: None, pattern_atoms, direct };
+        }
+
+        // Every occurrence counts (a suffix test needs the one at the end), so the
+        // automaton reports overlapping matches, which needs the standard match kind.
+        let literals = match AhoCorasick::builder().match_kind(MatchKind::Standard).build(&patterns) {
+            Ok(automaton) => Some(automaton),
+            // An automaton beyond the crate's size limits: test every atom one by one.
+            Err(_) => {
+                let direct = atoms.iter().map(|&(id, matcher)| (id, matcher.clone())).collect();
+                return FieldScan { literals: None, pattern_atoms: Vec::new(), direct };
+            }
+        };
+        FieldScan { literals, pattern_atoms, direct }
+    }
+}

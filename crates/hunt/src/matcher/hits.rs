@@ -1,0 +1,105 @@
+//! Per-event evaluation of the atoms: every read field value scanned once, giving the
+//! set of string tests the event satisfies, which the rules' conditions then read.
+
+use super::atoms::ScanPlan;
+use crate::event::{Event, UNREAD};
+
+/// A fixed-size set of small integers (atom or rule indexes).
+#[derive(Debug, Clone)]
+pub(crate) struct BitSet {
+    words: Vec<u64>,
+}
+
+/// The atoms an event satisfies: a bit per atom, set when some non-null value of the
+/// atom's field passes its test.
+pub(crate) type Hits = BitSet;
+
+impl BitSet {
+    pub fn new(len: usize) -> BitSet {
+        BitSet { words: vec![0; len.div_ceil(64)] }
+    }
+
+    pub fn insert(&mut self, index: u32) {
+        if let Some(word) = self.words.get_mut(index as usize / 64) {
+            *word |= 1 << (index % 64);
+        }
+    }
+
+    pub fn contains(&self, index: u32) -> bool {
+        self.words.get(index as usize / 64).is_some_and(|word| word & (1 << (index % 64)) != 0)
+    }
+
+    /// Returns the members in increasing order.
+    pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        (0u32..).zip(&self.words).flat_map(|(position, &word)| {
+            let mut rest = word;
+            std::iter::from_fn(move || {
+                if rest == 0 {
+                    return None;
+                }
+                let bit = rest.trailing_zeros();
+                rest &= rest - 1;
+                Some(position * 64 + bit)
+            })
+        })
+    }
+}
+
+impl ScanPlan {
+    /// Scans each value of the event's read fields once against all atoms of its field.
+    pub fn scan(&self, event: &Event) -> Hits {
+        let mut hits = BitSet::new(self.atom_count);
+        for field in &event.fields {
+            if field.id == UNREAD {
+                continue;
+            }
+            let (Some(scan), Some(text)) = (self.fields.get(field.id as usize), field.value.as_deref()) else {
+                // A null value passes no string test.
+                continue;
+            };
+            let lowered;
+            let lower = match field.lower.as_deref() {
+                Some(lower) => lower,
+                None => {
+                    lowered = text.to_lowercase();
+                    &lowered
+                }
+            };
+
+            if let Some(automaton) = &scan.literals {
+                for found in automaton.find_overlapping_iter(lower) {
+                    let atoms = scan.pattern_atoms.get(found.pattern().as_usize()).map_or(&[][..], Vec::as_slice);
+                    for &(atom, anchor) in atoms {
+                        if anchor.holds(found.start(), found.end(), lower.len()) {
+                            hits.insert(atom);
+                        }
+                    }
+                }
+            }
+            for (atom, matcher) in &scan.direct {
+                if !hits.contains(*atom) && matcher.is_match(text, lower) {
+                    hits.insert(*atom);
+                }
+            }
+        }
+        hits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bit_set_lists_its_members() {
+        let mut set = BitSet::new(200);
+        for index in [0, 63, 64, 130, 199] {
+            set.insert(index);
+        }
+        set.insert(500);
+        assert!(set.contains(130));
+        assert!(!set.contains(131));
+        assert!(!set.contains(500));
+        assert_eq!(set.iter().collect::<Vec<_>>(), vec![0, 63, 64, 130, 199]);
+    }
+}
