@@ -1,5 +1,7 @@
 //! KQL boolean expressions and their readable, deterministic rendering.
 
+use std::collections::HashSet;
+
 /// A `where` predicate built from comparisons.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
@@ -41,11 +43,16 @@ impl Expr {
 
     fn join(items: Vec<Expr>, is_and: bool) -> Expr {
         let mut flat: Vec<Expr> = Vec::with_capacity(items.len());
+        // Atoms already in `flat`, so that dropping repeats stays linear in the chain length.
+        let mut seen: HashSet<String> = HashSet::new();
         let mut push = |item: Expr| {
             // `a and a` is `a`, and `a or a` is `a`: a repeated comparison adds nothing.
-            if !(matches!(item, Expr::Atom(_)) && flat.contains(&item)) {
-                flat.push(item);
+            if let Expr::Atom(text) = &item {
+                if !seen.insert(text.clone()) {
+                    return;
+                }
             }
+            flat.push(item);
         };
         for item in items {
             match item {
@@ -68,10 +75,10 @@ impl Expr {
         let make = |items: Vec<Expr>| if is_and { Expr::And(items) } else { Expr::Or(items) };
         while items.len() > MAX_OPERANDS {
             let mut groups = Vec::with_capacity(items.len().div_ceil(MAX_OPERANDS));
-            while !items.is_empty() {
-                let rest = items.split_off(items.len().min(MAX_OPERANDS));
-                let mut group = std::mem::replace(&mut items, rest);
-                groups.push(if group.len() == 1 { group.remove(0) } else { make(group) });
+            let mut operands = items.into_iter().peekable();
+            while operands.peek().is_some() {
+                let mut group: Vec<Expr> = operands.by_ref().take(MAX_OPERANDS).collect();
+                groups.push(if group.len() == 1 { group.swap_remove(0) } else { make(group) });
             }
             items = groups;
         }
@@ -192,6 +199,20 @@ mod tests {
         let text = Expr::Or(groups).render_flat();
         assert!(text.starts_with("(a0 or a1"), "{text}");
         assert_eq!(text.matches(" or ").count(), 199);
+    }
+
+    #[test]
+    fn long_join_takes_linear_time() {
+        // A rule may list tens of thousands of values. Checking each against all earlier
+        // operands took minutes here, in a debug build; a linear join takes milliseconds.
+        let mut atoms: Vec<Expr> = (0..100_000).map(|i| atom(&format!("CommandLine contains \"v{i}\""))).collect();
+        atoms.push(atom("CommandLine contains \"v0\""));
+        let started = std::time::Instant::now();
+        let expr = Expr::or(atoms);
+        let text = expr.render(4);
+        let elapsed = started.elapsed();
+        assert_eq!(text.matches("CommandLine contains").count(), 100_000, "the repeated operand is dropped once");
+        assert!(elapsed < std::time::Duration::from_secs(5), "joining 100k operands took {elapsed:?}");
     }
 
     #[test]
