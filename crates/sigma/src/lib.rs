@@ -6,10 +6,12 @@
 //! column of each document, logsource, selection, item and condition, and resolves every
 //! modifier chain into [`ValueTest`]s. Backends then translate the model into a query
 //! language without re-reading YAML or re-interpreting modifiers. [`check::check_file`]
-//! reports read errors and suspect rules with stable codes.
+//! reports read errors and suspect rules with stable codes, and [`check::check_files`]
+//! adds the checks across files, such as an `id` used twice.
 //!
 //! Reading never panics and never stops at the first bad document: each
-//! [`RuleFile`] lists the documents read and the errors of the others.
+//! [`RuleFile`] lists the documents read and the errors of the others: one error for
+//! each bad metadata field, selection item and condition of a document, not only the first.
 //!
 //! ```
 //! use std::path::Path;

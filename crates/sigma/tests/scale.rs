@@ -1,7 +1,7 @@
 //! Reading time must grow about linearly with the size of a rule.
 //!
 //! Each bound is far above what a linear reader needs, even in a debug build on a busy
-//! machine, and far below the time a reader quadratic in the line length takes here.
+//! machine, and far below the time a reader quadratic in the input size takes here.
 
 use std::path::Path;
 use std::time::{Duration, Instant};

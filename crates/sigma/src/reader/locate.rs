@@ -30,7 +30,7 @@ pub fn char_spans(lines: &[&str], start: Span, style: TScalarStyle, value: &str)
             continue;
         }
 
-        let mut probe = cursor.clone();
+        let mut probe = cursor;
         let mut found = false;
         for _ in 0..MAX_SKIP {
             match probe.current() {
