@@ -51,7 +51,7 @@ pub struct Field {
     pub id: FieldId,
     /// `None` for a JSON `null`. Numbers and booleans hold their JSON text.
     pub value: Option<Box<str>>,
-    /// The lowercase value, computed once for the fields rules read.
+    /// The lowercase value, computed once when the event is built.
     pub lower: Option<Box<str>>,
 }
 
@@ -116,7 +116,8 @@ impl<'a> EventBuilder<'a> {
         if id == UNREAD && !self.keep_all {
             return;
         }
-        let lower = if id == UNREAD { None } else { value.map(|v| v.to_lowercase().into_boxed_str()) };
+        // Kept fields that no rule names are read by keyword searches, which fold case too.
+        let lower = value.map(|v| v.to_lowercase().into_boxed_str());
         self.event.fields.push(Field { name: name.into(), id, value: value.map(Into::into), lower });
     }
 

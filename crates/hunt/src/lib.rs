@@ -11,6 +11,7 @@ pub mod error;
 pub mod event;
 pub mod hunt;
 pub mod input;
+mod lazy_regex;
 pub mod logsource;
 pub mod matcher;
 pub mod output;

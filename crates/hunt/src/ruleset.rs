@@ -10,7 +10,7 @@ use socfeed_sigma::{Document, Level, Rule, Status};
 
 use crate::event::{Event, EventBuilder, FieldTable};
 use crate::logsource::{LogSourceTable, ServiceId};
-use crate::matcher::atoms::{AtomTable, ScanPlan};
+use crate::matcher::atoms::{Interner, ScanPlan};
 use crate::matcher::hits::BitSet;
 use crate::matcher::{compile_rule, CompiledRule, RuleInfo};
 use crate::Detection;
@@ -68,9 +68,7 @@ pub struct Rejection {
 pub struct RuleSet {
     rules: Vec<CompiledRule>,
     fields: FieldTable,
-    /// The string tests of all rules, while rules compile.
-    atoms: AtomTable,
-    /// The same tests compiled per field, built once every rule is in.
+    /// The string tests of all rules, compiled per field.
     plan: ScanPlan,
     /// For each atom, the rules it can trigger (see `matcher/trigger.rs`).
     triggers: Vec<Vec<u32>>,
@@ -122,14 +120,19 @@ impl RuleSet {
         set
     }
 
-    /// Compiles rules that are already read, each with the path it came from.
+    /// Compiles rules that are already read, each with the path it came from. Rules
+    /// compile in parallel; their order in the set stays the order given.
     pub fn compile(rules: Vec<(PathBuf, Rule)>, filter: &RuleFilter) -> RuleSet {
         let table = LogSourceTable::windows();
+        let tables = Interner::default();
+        let outcomes: Vec<Outcome> =
+            rules.into_par_iter().map(|(path, rule)| Outcome::of(path, &rule, filter, table, &tables)).collect();
+
+        let (fields, atoms) = tables.into_tables();
         let mut set = RuleSet {
             rules: Vec::new(),
-            fields: FieldTable::default(),
-            atoms: AtomTable::default(),
-            plan: ScanPlan::default(),
+            fields,
+            plan: atoms.plan(),
             triggers: Vec::new(),
             untriggered: BitSet::new(0),
             keep_all_fields: false,
@@ -140,15 +143,13 @@ impl RuleSet {
             rejected: Vec::new(),
             filtered_out: 0,
         };
-
-        for (path, rule) in rules {
-            if !filter.keeps(&rule, &path) {
-                set.filtered_out += 1;
-                continue;
+        for outcome in outcomes {
+            match outcome {
+                Outcome::FilteredOut => set.filtered_out += 1,
+                Outcome::Rejected(rejection) => set.rejected.push(rejection),
+                Outcome::Compiled(info, compiled) => set.add(info, compiled),
             }
-            set.add(path, &rule);
         }
-        set.plan = std::mem::take(&mut set.atoms).plan();
         set.index_triggers();
         set
     }
@@ -171,38 +172,8 @@ impl RuleSet {
         }
     }
 
-    fn add(&mut self, path: PathBuf, rule: &Rule) {
-        let reject = |kind, reason| Rejection {
-            path: path.clone(),
-            title: Some(rule.meta.title.clone()),
-            id: rule.meta.id.clone(),
-            kind,
-            reason,
-        };
-
-        let sources = match self.table.resolve(&rule.logsource) {
-            Ok(sources) => sources,
-            Err(reason) => return self.rejected.push(reject(RejectKind::NoLogSource, reason)),
-        };
-
-        let info = Arc::new(RuleInfo {
-            id: rule.meta.id.clone(),
-            title: rule.meta.title.clone(),
-            level: rule.meta.level,
-            status: rule.meta.status,
-            path: path.clone(),
-            logsource: rule.logsource.to_string(),
-        });
-
-        // Compile every event kind before indexing any, so a rule is either fully in or out.
-        let mut compiled = Vec::with_capacity(sources.len());
-        for source in &sources {
-            match compile_rule(rule, Arc::clone(&info), source, &mut self.fields, &mut self.atoms) {
-                Ok(rule) => compiled.push(rule),
-                Err(reason) => return self.rejected.push(reject(RejectKind::Compile, reason)),
-            }
-        }
-
+    /// Indexes a rule's compiled event kinds by service and event ID.
+    fn add(&mut self, info: Arc<RuleInfo>, compiled: Vec<CompiledRule>) {
         for rule in compiled {
             let index = u32::try_from(self.rules.len()).unwrap_or(u32::MAX);
             self.keep_all_fields |= rule.has_keywords;
@@ -273,4 +244,53 @@ impl RuleSet {
 
 fn read_rejection(path: &Path, reason: String) -> Rejection {
     Rejection { path: path.to_owned(), title: None, id: None, kind: RejectKind::Read, reason }
+}
+
+/// What became of one rule document.
+enum Outcome {
+    FilteredOut,
+    Rejected(Rejection),
+    /// The rule, compiled once per event kind its log source covers.
+    Compiled(Arc<RuleInfo>, Vec<CompiledRule>),
+}
+
+impl Outcome {
+    fn of(path: PathBuf, rule: &Rule, filter: &RuleFilter, table: &LogSourceTable, tables: &Interner) -> Outcome {
+        if !filter.keeps(rule, &path) {
+            return Outcome::FilteredOut;
+        }
+        let reject = |kind, reason| {
+            Outcome::Rejected(Rejection {
+                path: path.clone(),
+                title: Some(rule.meta.title.clone()),
+                id: rule.meta.id.clone(),
+                kind,
+                reason,
+            })
+        };
+
+        let sources = match table.resolve(&rule.logsource) {
+            Ok(sources) => sources,
+            Err(reason) => return reject(RejectKind::NoLogSource, reason),
+        };
+
+        let info = Arc::new(RuleInfo {
+            id: rule.meta.id.clone(),
+            title: rule.meta.title.clone(),
+            level: rule.meta.level,
+            status: rule.meta.status,
+            path: path.clone(),
+            logsource: rule.logsource.to_string(),
+        });
+
+        // Compile every event kind before indexing any, so a rule is either fully in or out.
+        let mut compiled = Vec::with_capacity(sources.len());
+        for source in &sources {
+            match compile_rule(rule, Arc::clone(&info), source, tables) {
+                Ok(rule) => compiled.push(rule),
+                Err(reason) => return reject(RejectKind::Compile, reason),
+            }
+        }
+        Outcome::Compiled(info, compiled)
+    }
 }

@@ -7,6 +7,8 @@
 //! compared with the event value's lowercase form, which the event computes once.
 
 use memchr::memmem;
+
+use crate::lazy_regex::LazyRegex;
 use socfeed_sigma::{SigmaString, StrPart};
 
 /// How a string pattern is decided.
@@ -22,7 +24,7 @@ pub(crate) enum Strategy {
     Suffix(Box<str>),
     Contains(memmem::Finder<'static>),
     /// Inner wildcards: an anchored regex over the (lowercased unless cased) value.
-    Glob(regex::Regex),
+    Glob(LazyRegex),
 }
 
 /// Where a literal must occur in the value for its test to hold.
@@ -88,7 +90,7 @@ impl StringMatcher {
         (!literal.is_empty()).then_some((literal, anchor))
     }
 
-    /// Compiles a pattern; fails only when a glob regex exceeds the regex size limit.
+    /// Compiles a pattern; fails only when a glob regex is refused by the regex parser.
     pub fn new(pattern: &SigmaString, cased: bool) -> Result<Self, String> {
         let fold = |text: &str| if cased { text.to_owned() } else { text.to_lowercase() };
         let parts = &pattern.parts;
@@ -128,7 +130,7 @@ impl StringMatcher {
 
 /// Builds an anchored regex for a pattern with inner wildcards. Literals are lowercased
 /// the same way as the value, so no `(?i)` is needed for uncased patterns.
-fn glob_regex(parts: &[StrPart], cased: bool) -> Result<regex::Regex, String> {
+fn glob_regex(parts: &[StrPart], cased: bool) -> Result<LazyRegex, String> {
     let mut source = String::from("(?s)^");
     for part in parts {
         match part {
@@ -142,7 +144,7 @@ fn glob_regex(parts: &[StrPart], cased: bool) -> Result<regex::Regex, String> {
         }
     }
     source.push('$');
-    regex::Regex::new(&source).map_err(|e| format!("wildcard pattern too large for the regex engine: {e}"))
+    LazyRegex::new(&source).map_err(|e| format!("wildcard pattern the regex engine does not accept: {e}"))
 }
 
 #[cfg(test)]

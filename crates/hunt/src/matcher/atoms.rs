@@ -10,10 +10,12 @@
 //! rules test it.
 
 use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use rayon::prelude::*;
 
-use crate::event::FieldId;
+use crate::event::{FieldId, FieldTable};
 use crate::strategy::{Anchor, StrategyKey, StringMatcher};
 
 /// Index of an atom: one string test on one field, shared by every rule that has it.
@@ -51,8 +53,40 @@ impl AtomTable {
                 list.push((id, matcher));
             }
         }
-        ScanPlan { fields: by_field.into_iter().map(|atoms| FieldScan::new(&atoms)).collect(), atom_count: self.atoms.len() }
+        // Fields build their automata independently, so in parallel.
+        let fields = by_field.into_par_iter().map(|atoms| FieldScan::new(&atoms)).collect();
+        ScanPlan { fields, atom_count: self.atoms.len() }
     }
+}
+
+/// The field and atom tables, shared by rules compiling in parallel. Each call holds a
+/// lock only for one table lookup, so the threads rarely wait.
+#[derive(Debug, Default)]
+pub(crate) struct Interner {
+    fields: Mutex<FieldTable>,
+    atoms: Mutex<AtomTable>,
+}
+
+impl Interner {
+    pub fn field(&self, name: &str) -> FieldId {
+        lock(&self.fields).intern(name)
+    }
+
+    pub fn atom(&self, field: FieldId, matcher: StringMatcher) -> AtomId {
+        lock(&self.atoms).intern(field, matcher)
+    }
+
+    pub fn into_tables(self) -> (FieldTable, AtomTable) {
+        let fields = self.fields.into_inner().unwrap_or_else(PoisonError::into_inner);
+        let atoms = self.atoms.into_inner().unwrap_or_else(PoisonError::into_inner);
+        (fields, atoms)
+    }
+}
+
+/// A table stays consistent even if a thread panicked while holding it: each insert
+/// completes before the lock is released.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The compiled atoms of every field, indexed by field id.
@@ -107,7 +141,8 @@ impl FieldScan {
 
         // Every occurrence counts (a suffix test needs the one at the end), so the
         // automaton reports overlapping matches, which needs the standard match kind.
-        let literals = match AhoCorasick::builder().match_kind(MatchKind::Standard).build(&patterns) {
+        let builder = AhoCorasick::builder().match_kind(MatchKind::Standard).kind(Some(AhoCorasickKind::ContiguousNFA)).build(&patterns);
+        let literals = match builder {
             Ok(automaton) => Some(automaton),
             // An automaton beyond the crate's size limits: test every atom one by one.
             Err(_) => {

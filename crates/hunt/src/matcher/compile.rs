@@ -6,10 +6,10 @@ use std::sync::Arc;
 use socfeed_sigma::reader::wildcard_match;
 use socfeed_sigma::{Condition, Join, OfTarget, Quantifier, Rule, SigmaString, StrPart, ValueTest};
 
-use super::atoms::AtomTable;
+use super::atoms::Interner;
 use super::value::{Network, RegexTest};
 use super::{Cond, CompiledRule, Item, RuleInfo, Selection, Test};
-use crate::event::{FieldId, FieldTable};
+use crate::event::FieldId;
 use crate::logsource::Source;
 use crate::strategy::StringMatcher;
 
@@ -18,8 +18,7 @@ pub(crate) fn compile_rule(
     rule: &Rule,
     info: Arc<RuleInfo>,
     source: &Source,
-    table: &mut FieldTable,
-    atoms: &mut AtomTable,
+    tables: &Interner,
 ) -> Result<CompiledRule, String> {
     let rename = |name: &str| source.renames.get(name).map_or(name, String::as_str).to_owned();
     let mut read_fields = Vec::new();
@@ -31,7 +30,7 @@ pub(crate) fn compile_rule(
         for group in &selection.groups {
             let mut items = Vec::with_capacity(group.items.len());
             for item in &group.items {
-                let field = item.field.as_deref().map(|name| table.intern(&rename(name)));
+                let field = item.field.as_deref().map(|name| tables.field(&rename(name)));
                 match field {
                     Some(id) if !read_fields.contains(&id) => read_fields.push(id),
                     Some(_) => {}
@@ -41,7 +40,7 @@ pub(crate) fn compile_rule(
                 let mut tests = Vec::with_capacity(item.tests.len());
                 for test in &item.tests {
                     let test = if field.is_some() { test.clone() } else { keyword_form(test) };
-                    let compiled = compile_test(&test, field, atoms, &mut |name| table.intern(&rename(name)))
+                    let compiled = compile_test(&test, field, tables, &mut |name| tables.field(&rename(name)))
                         .map_err(|reason| format!("selection `{}` (line {}): {reason}", selection.name, item.span.line))?;
                     tests.push(compiled);
                 }
@@ -64,7 +63,7 @@ pub(crate) fn compile_rule(
     let guard = source
         .conditions
         .iter()
-        .map(|(field, values)| (table.intern(field), values.iter().map(|v| v.to_lowercase()).collect()))
+        .map(|(field, values)| (tables.field(field), values.iter().map(|v| v.to_lowercase()).collect()))
         .collect();
 
     Ok(CompiledRule {
@@ -105,19 +104,19 @@ fn keyword_form(test: &ValueTest) -> ValueTest {
 fn compile_test(
     test: &ValueTest,
     field: Option<FieldId>,
-    atoms: &mut AtomTable,
+    tables: &Interner,
     intern: &mut dyn FnMut(&str) -> u32,
 ) -> Result<Test, String> {
     Ok(match test {
         ValueTest::String { pattern, cased } => {
             let matcher = StringMatcher::new(pattern, *cased)?;
             match field {
-                Some(field) => Test::Atom(atoms.intern(field, matcher)),
+                Some(field) => Test::Atom(tables.atom(field, matcher)),
                 None => Test::String(matcher),
             }
         }
         ValueTest::AnyOf { alternatives } => Test::AnyOf(
-            alternatives.iter().map(|t| compile_test(t, field, atoms, intern)).collect::<Result<_, _>>()?,
+            alternatives.iter().map(|t| compile_test(t, field, tables, intern)).collect::<Result<_, _>>()?,
         ),
         ValueTest::Number { value } => Test::Number { value: *value, text: number_text(*value) },
         ValueTest::Boolean { value } => Test::Boolean(*value),
@@ -130,7 +129,7 @@ fn compile_test(
         ValueTest::Null => Test::Null,
         ValueTest::Exists { exists } => Test::Exists(*exists),
         ValueTest::FieldRef { field, position } => Test::FieldRef { field: intern(field), position: *position },
-        ValueTest::Not { test } => Test::Not(Box::new(compile_test(test, field, atoms, intern)?)),
+        ValueTest::Not { test } => Test::Not(Box::new(compile_test(test, field, tables, intern)?)),
     })
 }
 

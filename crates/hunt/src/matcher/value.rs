@@ -6,11 +6,13 @@ use std::net::IpAddr;
 use chrono::{Datelike, NaiveDateTime, Timelike};
 use socfeed_sigma::{CompareOp, TimePart};
 
+use crate::lazy_regex::LazyRegex;
+
 /// A Sigma `re` value, compiled by the `regex` crate, or by `fancy-regex` for the
 /// lookaround and backreferences that `regex` does not support.
 #[derive(Debug)]
 pub(crate) enum RegexTest {
-    Standard(regex::Regex),
+    Standard(LazyRegex),
     Fancy(fancy_regex::Regex),
 }
 
@@ -25,7 +27,7 @@ impl RegexTest {
         }
         let source = if flags.is_empty() { pattern.to_owned() } else { format!("(?{flags}){pattern}") };
 
-        let standard_error = match regex::Regex::new(&source) {
+        let standard_error = match LazyRegex::new(&source) {
             Ok(regex) => return Ok(RegexTest::Standard(regex)),
             Err(e) => e,
         };
