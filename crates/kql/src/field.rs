@@ -278,7 +278,8 @@ impl<'a> ItemConverter<'a> {
             ValueTest::Cidr { network, is_ipv6 } => {
                 self.require_plain(column, "cidr")?;
                 let function = if *is_ipv6 { "ipv6_is_in_range" } else { "ipv4_is_in_range" };
-                Ok(Expr::Atom(format!("{function}({}, {})", column.text, string_literal(network)?)))
+                let test = format!("{function}({}, {})", column.text, string_literal(network)?);
+                Ok(Expr::Atom(two_valued(&test)))
             }
             ValueTest::Compare { op, value } => {
                 self.require_plain(column, "lt/lte/gt/gte")?;
@@ -293,7 +294,7 @@ impl<'a> ItemConverter<'a> {
                 } else {
                     format!("todouble({})", column.text)
                 };
-                Ok(Expr::Atom(format!("{lhs} {op} {}", number_text(*value))))
+                Ok(Expr::Atom(two_valued(&format!("{lhs} {op} {}", number_text(*value)))))
             }
             ValueTest::TimePart { part, value } => {
                 if column.column_type != ColumnType::Datetime {
@@ -449,6 +450,15 @@ fn as_string(column: &Column) -> String {
     } else {
         format!("tostring({})", column.text)
     }
+}
+
+/// Makes a test that can yield null read as false. `ipv4_is_in_range` returns null for
+/// an empty or IPv6 address, and `<` / `>` return null for a null number (an empty
+/// column or a `todouble` of text). `where` drops a row whose predicate is null, and
+/// `not(null)` is null, so a negated test would drop exactly the events that Sigma's
+/// `not` keeps: an event whose value is missing or of another kind is not in the range.
+fn two_valued(test: &str) -> String {
+    format!("coalesce({test}, false)")
 }
 
 /// Writes whole numbers without a fraction, so `4688` stays `4688` and not `4688.0`.

@@ -81,8 +81,25 @@ fn regex_backreference_is_refused() {
 #[test]
 fn cidr_ipv4_and_ipv6() {
     let q = query(WIN_NET, "selection:\n    DestinationIp|cidr:\n        - '127.0.0.0/8'\n        - '::1/128'\ncondition: selection");
-    assert!(q.contains(r#"ipv4_is_in_range(DstIpAddr, "127.0.0.0/8")"#), "{q}");
-    assert!(q.contains(r#"ipv6_is_in_range(DstIpAddr, "::1/128")"#), "{q}");
+    assert!(q.contains(r#"coalesce(ipv4_is_in_range(DstIpAddr, "127.0.0.0/8"), false)"#), "{q}");
+    assert!(q.contains(r#"coalesce(ipv6_is_in_range(DstIpAddr, "::1/128"), false)"#), "{q}");
+}
+
+#[test]
+fn negated_cidr_keeps_other_addresses() {
+    // ipv4_is_in_range is null for an empty or IPv6 address, and `not(null)` drops the
+    // row; Sigma keeps such an event, because its address is not in the filtered range.
+    let q = query(WIN_NET, "selection:\n    Initiated: 'true'\nfilter:\n    DestinationIp|cidr: '127.0.0.0/8'\ncondition: selection and not filter");
+    assert!(q.contains(r#"not(coalesce(ipv4_is_in_range(DstIpAddr, "127.0.0.0/8"), false))"#), "{q}");
+}
+
+#[test]
+fn negated_comparison_keeps_missing_numbers() {
+    // `x > 5` is null when x is null or todouble() cannot read the text.
+    let q = query(WIN_NET, "selection:\n    Initiated: 'true'\nfilter:\n    DestinationPort|gt: 1024\ncondition: selection and not filter");
+    assert!(q.contains("not(coalesce(DstPortNumber > 1024, false))"), "{q}");
+    let web = query("category: webserver", "filter:\n    sc-status|gte: 400\ncondition: not filter");
+    assert!(web.contains("not(coalesce(todouble(HttpStatusCode) >= 400, false))"), "{web}");
 }
 
 #[test]
