@@ -367,7 +367,9 @@ impl<'a> ItemConverter<'a> {
                 return Ok(Expr::Atom(format!("{} == {}", column.text, number_text(number))));
             }
             if shape(&pattern) == Shape::Any {
-                self.add_caveat(any_value_caveat(field));
+                // A typed column is null when the event lacks the field, so here `*`
+                // keeps exactly the events that have a value.
+                return Ok(Expr::Atom(format!("isnotnull({})", column.text)));
             }
             return string_match(field, &format!("tostring({})", column.text), &pattern, cased);
         }
@@ -486,5 +488,5 @@ fn empty_caveat(target: &str) -> String {
 }
 
 fn any_value_caveat(field: &str) -> String {
-    format!("The value * for {field} is tested as a non-empty column, since an absent field and an empty value read alike.")
+    format!("The value * for {field} matches any value, the empty string included; an absent field reads as an empty string, so events that lack {field} match too.")
 }

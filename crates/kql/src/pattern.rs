@@ -60,7 +60,11 @@ pub fn string_match(field: &str, column: &str, pattern: &SigmaString, cased: boo
         Shape::Contains(text) => (if cased { "contains_cs" } else { "contains" }, text),
         Shape::StartsWith(text) => (if cased { "startswith_cs" } else { "startswith" }, text),
         Shape::EndsWith(text) => (if cased { "endswith_cs" } else { "endswith" }, text),
-        Shape::Any => return Ok(Expr::Atom(format!("isnotempty({column})"))),
+        // Sigma's `*` matches every value, the empty string included, so it keeps every
+        // event that has the field. KQL cannot tell an absent field from an empty string
+        // column, so this reads `*` as "any value" and keeps events that lack the field
+        // too; `isnotempty` would instead drop events whose value is the empty string.
+        Shape::Any => return Ok(Expr::Atom(format!("isnotnull({column})"))),
         Shape::Other => {
             let regex = wildcard_regex(pattern, cased);
             return Ok(Expr::Atom(format!("{column} matches regex {}", string_literal(&regex)?)));
@@ -125,8 +129,9 @@ mod tests {
     }
 
     #[test]
-    fn lone_star_means_not_empty() {
-        assert_eq!(render("*", false), "isnotempty(Col)");
+    fn lone_star_matches_empty_values() {
+        assert_eq!(render("*", false), "isnotnull(Col)");
+        assert_eq!(render("**", true), "isnotnull(Col)");
     }
 
     #[test]

@@ -182,3 +182,18 @@ fn exact_conversion_has_no_caveats() {
     assert_eq!(conversion.data_sources[0].name, "imDns");
     assert!(!conversion.data_sources[0].tables.is_empty());
 }
+
+#[test]
+fn any_value_matches_empty_strings() {
+    // `*`, `contains: ''` and `endswith: ''` match every value, the empty string included.
+    for value in ["CommandLine: '*'", "CommandLine|contains: ''", "CommandLine|endswith: ''"] {
+        let q = query(WIN_PROC, &format!("filter:\n    {value}\ncondition: not filter"));
+        assert!(q.contains("not(isnotnull(TargetProcessCommandLine))"), "{value}: {q}");
+    }
+}
+
+#[test]
+fn any_value_on_numeric_column_needs_a_value() {
+    let q = query(WIN_NET, "selection:\n    DestinationPort: '*'\ncondition: selection");
+    assert!(q.contains("isnotnull(DstPortNumber)"), "{q}");
+}
