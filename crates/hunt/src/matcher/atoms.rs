@@ -10,11 +10,12 @@
 //! rules test it.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rayon::prelude::*;
 
+use super::value::RegexTest;
 use crate::event::{FieldId, FieldTable};
 use crate::strategy::{Anchor, StrategyKey, StringMatcher};
 
@@ -65,6 +66,9 @@ impl AtomTable {
 pub(crate) struct Interner {
     fields: Mutex<FieldTable>,
     atoms: Mutex<AtomTable>,
+    /// Regexes by source and flags, so that a rule compiled for several event kinds
+    /// (and rules sharing a pattern) compile each regex once.
+    regexes: Mutex<HashMap<String, Arc<RegexTest>>>,
 }
 
 impl Interner {
@@ -74,6 +78,19 @@ impl Interner {
 
     pub fn atom(&self, field: FieldId, matcher: StringMatcher) -> AtomId {
         lock(&self.atoms).intern(field, matcher)
+    }
+
+    /// Returns the shared regex for a Sigma `re` value, compiling it when new.
+    pub fn regex(&self, pattern: &str, ignore_case: bool, multi_line: bool, dot_all: bool) -> Result<Arc<RegexTest>, String> {
+        let key = format!("{}{}{}{pattern}", u8::from(ignore_case), u8::from(multi_line), u8::from(dot_all));
+        if let Some(regex) = lock(&self.regexes).get(&key) {
+            return Ok(Arc::clone(regex));
+        }
+        // Compiled outside the lock; two threads meeting the same new pattern both
+        // compile it, and the second result is kept.
+        let regex = Arc::new(RegexTest::new(pattern, ignore_case, multi_line, dot_all)?);
+        lock(&self.regexes).insert(key, Arc::clone(&regex));
+        Ok(regex)
     }
 
     pub fn into_tables(self) -> (FieldTable, AtomTable) {

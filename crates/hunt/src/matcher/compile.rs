@@ -7,7 +7,7 @@ use socfeed_sigma::reader::wildcard_match;
 use socfeed_sigma::{Condition, Join, OfTarget, Quantifier, Rule, SigmaString, StrPart, ValueTest};
 
 use super::atoms::Interner;
-use super::value::{Network, RegexTest};
+use super::value::Network;
 use super::{Cond, CompiledRule, Item, RuleInfo, Selection, Test};
 use crate::event::FieldId;
 use crate::logsource::Source;
@@ -121,7 +121,7 @@ fn compile_test(
         ValueTest::Number { value } => Test::Number { value: *value, text: number_text(*value) },
         ValueTest::Boolean { value } => Test::Boolean(*value),
         ValueTest::Regex { pattern, ignore_case, multi_line, dot_all } => {
-            Test::Regex(Box::new(RegexTest::new(pattern, *ignore_case, *multi_line, *dot_all)?))
+            Test::Regex(tables.regex(pattern, *ignore_case, *multi_line, *dot_all)?)
         }
         ValueTest::Cidr { network, .. } => Test::Cidr(Network::parse(network)?),
         ValueTest::Compare { op, value } => Test::Compare { op: *op, value: *value },

@@ -76,7 +76,7 @@ enum Test {
     String(StringMatcher),
     Number { value: f64, text: String },
     Boolean(bool),
-    Regex(Box<RegexTest>),
+    Regex(Arc<RegexTest>),
     Cidr(Network),
     Compare { op: CompareOp, value: f64 },
     TimePart { part: TimePart, value: i64 },
