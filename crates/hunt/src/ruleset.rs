@@ -90,34 +90,37 @@ pub struct RuleSet {
 
 impl RuleSet {
     /// Reads and compiles the rules under `paths` (files, or folders searched for `.yml`).
+    /// Each file is compiled by the thread that read it, so a file's documents are
+    /// dropped as soon as they are compiled.
     pub fn load(paths: &[PathBuf], filter: &RuleFilter) -> RuleSet {
         let (files, find_errors) = socfeed_sigma::find_rule_files(paths);
-        let read: Vec<_> = files.par_iter().map(|path| socfeed_sigma::read_file(path)).collect();
+        let table = LogSourceTable::windows();
+        let tables = Interner::default();
 
-        let mut rejected: Vec<Rejection> = find_errors.iter().map(|e| read_rejection(&e.path, e.to_string())).collect();
-        let mut rules = Vec::new();
-        for file in read {
-            for error in &file.errors {
-                rejected.push(read_rejection(&file.path, error.to_string()));
-            }
-            for document in file.documents {
-                match document {
-                    Document::Rule(rule) => rules.push((file.path.clone(), *rule)),
-                    other => rejected.push(Rejection {
-                        path: file.path.clone(),
-                        title: Some(other.title().to_owned()),
-                        id: other.meta().id.clone(),
-                        kind: RejectKind::Unsupported,
-                        reason: "correlation and filter documents are not evaluated by the hunt".to_owned(),
-                    }),
+        let per_file: Vec<Vec<Outcome>> = files
+            .par_iter()
+            .map(|path| {
+                let file = socfeed_sigma::read_file(path);
+                let mut outcomes: Vec<Outcome> =
+                    file.errors.iter().map(|error| Outcome::Rejected(read_rejection(&file.path, error.to_string()))).collect();
+                for document in file.documents {
+                    outcomes.push(match document {
+                        Document::Rule(rule) => Outcome::of(file.path.clone(), &rule, filter, table, &tables),
+                        other => Outcome::Rejected(Rejection {
+                            path: file.path.clone(),
+                            title: Some(other.title().to_owned()),
+                            id: other.meta().id.clone(),
+                            kind: RejectKind::Unsupported,
+                            reason: "correlation and filter documents are not evaluated by the hunt".to_owned(),
+                        }),
+                    });
                 }
-            }
-        }
+                outcomes
+            })
+            .collect();
 
-        let mut set = RuleSet::compile(rules, filter);
-        rejected.append(&mut set.rejected);
-        set.rejected = rejected;
-        set
+        let find_rejections = find_errors.iter().map(|e| Outcome::Rejected(read_rejection(&e.path, e.to_string())));
+        RuleSet::assemble(find_rejections.chain(per_file.into_iter().flatten()), table, tables)
     }
 
     /// Compiles rules that are already read, each with the path it came from. Rules
@@ -127,7 +130,11 @@ impl RuleSet {
         let tables = Interner::default();
         let outcomes: Vec<Outcome> =
             rules.into_par_iter().map(|(path, rule)| Outcome::of(path, &rule, filter, table, &tables)).collect();
+        RuleSet::assemble(outcomes.into_iter(), table, tables)
+    }
 
+    /// Indexes compiled rules in order and compiles the string tests of all of them.
+    fn assemble(outcomes: impl Iterator<Item = Outcome>, table: &'static LogSourceTable, tables: Interner) -> RuleSet {
         let (fields, atoms) = tables.into_tables();
         let mut set = RuleSet {
             rules: Vec::new(),

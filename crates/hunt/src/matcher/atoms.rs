@@ -30,9 +30,10 @@ pub(crate) struct AtomTable {
 }
 
 impl AtomTable {
-    /// Returns the id of the test `matcher` on `field`, adding it when new.
-    pub fn intern(&mut self, field: FieldId, matcher: StringMatcher) -> AtomId {
-        let key = (field, matcher.key());
+    /// Returns the id of the test `matcher` on `field`, adding it when new; `key` is
+    /// `matcher.key()`.
+    fn intern(&mut self, field: FieldId, key: StrategyKey, matcher: StringMatcher) -> AtomId {
+        let key = (field, key);
         if let Some(&id) = self.ids.get(&key) {
             return id;
         }
@@ -77,7 +78,9 @@ impl Interner {
     }
 
     pub fn atom(&self, field: FieldId, matcher: StringMatcher) -> AtomId {
-        lock(&self.atoms).intern(field, matcher)
+        // The key is built before taking the lock, to hold it as briefly as possible.
+        let key = matcher.key();
+        lock(&self.atoms).intern(field, key, matcher)
     }
 
     /// Returns the shared regex for a Sigma `re` value, compiling it when new.
