@@ -169,3 +169,34 @@ fn registry_add_requires_create_key() {
     assert!(fires(&set, event("CreateKey")));
     assert!(!fires(&set, event("DeleteKey")));
 }
+
+#[test]
+fn literal_scan_checks_each_occurrence_and_anchor() {
+    // The suffix occurs twice: only the occurrence at the end counts; the prefix and the
+    // exact value must start at 0, and the exact value must also end the value.
+    let suffix = rule_set(PROCESS, "    selection:\n        Image|endswith: '.exe'\n    condition: selection");
+    assert!(fires(&suffix, process(serde_json::json!({"Image": "C:\\a.exe.txt.EXE"}))));
+    assert!(!fires(&suffix, process(serde_json::json!({"Image": "C:\\a.exe.txt"}))));
+
+    let exact = rule_set(PROCESS, "    selection:\n        Image: 'cmd.exe'\n        CommandLine|startswith: 'cmd'\n    condition: selection");
+    assert!(fires(&exact, process(serde_json::json!({"Image": "CMD.exe", "CommandLine": "cmd /c"}))));
+    assert!(!fires(&exact, process(serde_json::json!({"Image": "xcmd.exe", "CommandLine": "cmd /c"}))));
+    assert!(!fires(&exact, process(serde_json::json!({"Image": "cmd.exe", "CommandLine": "x cmd"}))));
+
+    // Overlapping occurrences of different literals of one field are all found.
+    let overlap = rule_set(PROCESS, "    selection:\n        CommandLine|contains|all:\n            - 'abc'\n            - 'bcd'\n    condition: selection");
+    assert!(fires(&overlap, process(serde_json::json!({"CommandLine": "ABCD"}))));
+    assert!(!fires(&overlap, process(serde_json::json!({"CommandLine": "abc bc"}))));
+}
+
+#[test]
+fn rules_without_string_tests_still_run() {
+    // No string test can trigger these rules, so they must be evaluated on every event.
+    let negated = rule_set(PROCESS, "    filter:\n        Image|endswith: '\\a.exe'\n    condition: not filter");
+    assert!(fires(&negated, process(serde_json::json!({"Image": "C:\\b.exe"}))));
+    assert!(!fires(&negated, process(serde_json::json!({"Image": "C:\\A.exe"}))));
+
+    let regex = rule_set(PROCESS, "    selection:\n        CommandLine|re: '^x+y$'\n    condition: selection");
+    assert!(fires(&regex, process(serde_json::json!({"CommandLine": "xxy"}))));
+    assert!(!fires(&regex, process(serde_json::json!({"CommandLine": "xyz"}))));
+}
