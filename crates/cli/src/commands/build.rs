@@ -67,6 +67,10 @@ fn print_report(report: &BuildReport) {
         eprintln!("  error: {place}: {}", error.message);
     }
 
+    for duplicate in &report.duplicate_ids {
+        eprintln!("  warning: {}", duplicate.message());
+    }
+
     for (target, counts) in &report.targets {
         let refused: usize = counts.refused.values().sum();
         eprintln!(

@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use socfeed_feed::attack::AttackMatrix;
-use socfeed_sigma::check::{check_file, CheckOptions, Severity};
+use socfeed_sigma::check::{check_files, CheckOptions, Severity};
 
 use crate::RulePaths;
 
@@ -31,14 +31,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         println!("{error}");
     }
 
-    for file in &files {
-        for diagnostic in check_file(file, &options) {
-            match diagnostic.severity {
-                Severity::Error => errors += 1,
-                Severity::Warning => warnings += 1,
-            }
-            println!("{diagnostic}");
+    for diagnostic in check_files(&files, &options) {
+        match diagnostic.severity {
+            Severity::Error => errors += 1,
+            Severity::Warning => warnings += 1,
         }
+        println!("{diagnostic}");
     }
 
     let documents: usize = files.iter().map(|f| f.documents.len()).sum();
