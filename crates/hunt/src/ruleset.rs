@@ -219,7 +219,7 @@ impl RuleSet {
     /// Runs the rules on one event and returns a detection per rule that fires.
     ///
     /// The event's field values are scanned once against the string tests of all rules.
-    /// A candidate rule is evaluated only when one of its trigger atoms holds (or it has
+    /// A candidate rule is evaluated only when one of its trigger atoms passes (or it has
     /// none), and then reads the scan's results instead of testing values itself.
     pub fn detect(&self, event: &Event, source: &Arc<Path>) -> Vec<Detection> {
         let mut candidates = self.candidates(event).peekable();

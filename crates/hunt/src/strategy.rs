@@ -22,12 +22,13 @@ pub(crate) enum Strategy {
     Exact(Box<str>),
     Prefix(Box<str>),
     Suffix(Box<str>),
-    Contains(memmem::Finder<'static>),
+    /// Boxed, because a finder is several times larger than the other variants.
+    Contains(Box<memmem::Finder<'static>>),
     /// Inner wildcards: an anchored regex over the (lowercased unless cased) value.
     Glob(LazyRegex),
 }
 
-/// Where a literal must occur in the value for its test to hold.
+/// The position a literal must have in the value for its test to pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Anchor {
     Whole,
@@ -38,7 +39,7 @@ pub(crate) enum Anchor {
 
 impl Anchor {
     /// Tests an occurrence of the literal at `start..end` in a value of `len` bytes.
-    pub fn holds(self, start: usize, end: usize, len: usize) -> bool {
+    pub fn accepts(self, start: usize, end: usize, len: usize) -> bool {
         match self {
             Anchor::Whole => start == 0 && end == len,
             Anchor::Start => start == 0,
@@ -106,7 +107,7 @@ impl StringMatcher {
             [StrPart::Literal(text), StrPart::AnyChars] => Strategy::Prefix(fold(text).into()),
             [StrPart::AnyChars, StrPart::Literal(text)] => Strategy::Suffix(fold(text).into()),
             [StrPart::AnyChars, StrPart::Literal(text), StrPart::AnyChars] => {
-                Strategy::Contains(memmem::Finder::new(fold(text).as_bytes()).into_owned())
+                Strategy::Contains(Box::new(memmem::Finder::new(fold(text).as_bytes()).into_owned()))
             }
             _ => Strategy::Glob(glob_regex(parts, cased)?),
         };

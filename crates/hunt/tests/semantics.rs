@@ -172,8 +172,8 @@ fn registry_add_requires_create_key() {
 
 #[test]
 fn literal_scan_checks_each_occurrence_and_anchor() {
-    // The suffix occurs twice: only the occurrence at the end counts; the prefix and the
-    // exact value must start at 0, and the exact value must also end the value.
+    // The suffix occurs twice, and only the occurrence at the end counts. A prefix and an
+    // exact value must start at 0, and an exact value must also end at the value's end.
     let suffix = rule_set(PROCESS, "    selection:\n        Image|endswith: '.exe'\n    condition: selection");
     assert!(fires(&suffix, process(serde_json::json!({"Image": "C:\\a.exe.txt.EXE"}))));
     assert!(!fires(&suffix, process(serde_json::json!({"Image": "C:\\a.exe.txt"}))));

@@ -1,11 +1,11 @@
 //! The string tests of every rule, compiled together per field.
 //!
 //! Each distinct (field, string test) pair across the rule set is an atom. While rules
-//! compile, [`AtomTable`] gives each atom an id; once all are known, [`AtomTable::plan`]
+//! compile, [`AtomTable`] gives each atom an id. Once all are known, [`AtomTable::plan`]
 //! compiles the atoms of each field into one aho-corasick automaton over the case-folded
-//! literals (equality, prefix, suffix and substring tests become pattern ids checked
-//! against match positions), plus a short list of tests the automaton cannot decide
-//! (case-sensitive values, globs with inner wildcards, `*`, empty values). Scanning an
+//! literals, where equality, prefix, suffix and substring tests become pattern ids checked
+//! against match positions. The tests the automaton cannot decide (case-sensitive values,
+//! globs with inner wildcards, `*`, empty values) stay in a short list. Scanning an
 //! event ([`ScanPlan::scan`], in `hits.rs`) then reads each field value once, however many
 //! rules test it.
 
@@ -30,8 +30,8 @@ pub(crate) struct AtomTable {
 }
 
 impl AtomTable {
-    /// Returns the id of the test `matcher` on `field`, adding it when new; `key` is
-    /// `matcher.key()`.
+    /// Returns the id of the test `matcher` on `field`, adding it when new. The caller
+    /// passes `matcher.key()` as `key`.
     fn intern(&mut self, field: FieldId, key: StrategyKey, matcher: StringMatcher) -> AtomId {
         let key = (field, key);
         if let Some(&id) = self.ids.get(&key) {
@@ -103,8 +103,8 @@ impl Interner {
     }
 }
 
-/// A table stays consistent even if a thread panicked while holding it: each insert
-/// completes before the lock is released.
+/// Locks a table, ignoring poisoning: a table stays consistent even if a thread panicked
+/// while holding it, because each insert completes before the lock is released.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }

@@ -100,7 +100,7 @@ fn keyword_form(test: &ValueTest) -> ValueTest {
 }
 
 /// Compiles one value test. String tests on a field become atoms, decided once per event
-/// for all rules; keyword string tests (no field) read every value and stay on their own.
+/// for all rules. Keyword string tests (no field) read every value, so they stay apart.
 fn compile_test(
     test: &ValueTest,
     field: Option<FieldId>,
@@ -112,7 +112,7 @@ fn compile_test(
             let matcher = StringMatcher::new(pattern, *cased)?;
             match field {
                 Some(field) => Test::Atom(tables.atom(field, matcher)),
-                None => Test::String(matcher),
+                None => Test::String(Box::new(matcher)),
             }
         }
         ValueTest::AnyOf { alternatives } => Test::AnyOf(

@@ -70,7 +70,7 @@ impl ScanPlan {
                 for found in automaton.find_overlapping_iter(lower) {
                     let atoms = scan.pattern_atoms.get(found.pattern().as_usize()).map_or(&[][..], Vec::as_slice);
                     for &(atom, anchor) in atoms {
-                        if anchor.holds(found.start(), found.end(), lower.len()) {
+                        if anchor.accepts(found.start(), found.end(), lower.len()) {
                             hits.insert(atom);
                         }
                     }

@@ -73,7 +73,7 @@ enum Test {
     /// A string test on a field, decided for all rules by the event's scan.
     Atom(AtomId),
     /// A string test of a keyword search, which reads every value of the event.
-    String(StringMatcher),
+    String(Box<StringMatcher>),
     Number { value: f64, text: String },
     Boolean(bool),
     Regex(Arc<RegexTest>),

@@ -1,14 +1,14 @@
 //! The atoms that can trigger a rule: a set of string tests of which at least one must
-//! hold for the rule to fire. An event that satisfies none of them cannot meet the rule,
-//! so the rule set skips it without walking its condition; since most rules start with a
-//! selection of field values, most rules skip most events.
+//! pass for the rule to fire. An event that passes none of them cannot meet the rule, so
+//! the rule set skips it without walking its condition. Most rules start with a selection
+//! of field values, so most rules skip most events.
 
 use super::atoms::AtomId;
 use super::{CompiledRule, Cond, Item, Test};
 
 impl CompiledRule {
-    /// Returns atoms at least one of which holds whenever the rule fires, or `None` when
-    /// the rule can fire without any string test holding (a negation, a keyword search,
+    /// Returns atoms at least one of which passes whenever the rule fires, or `None` when
+    /// the rule can fire without any string test passing (a negation, a keyword search,
     /// or only regex, number or presence tests).
     pub(crate) fn trigger_atoms(&self) -> Option<Vec<AtomId>> {
         self.cond_trigger(&self.condition)
@@ -25,7 +25,8 @@ impl CompiledRule {
         }
     }
 
-    /// A selection fires when one of its groups does, and a group when all its items do.
+    /// Returns the trigger of a selection, which fires when one of its groups does (and a
+    /// group when all its items do).
     fn selection_trigger(&self, index: usize) -> Option<Vec<AtomId>> {
         let selection = self.selections.get(index)?;
         union(selection.groups.iter().map(|items| smallest(items.iter().map(item_trigger))))
