@@ -1,61 +1,30 @@
 //! Converts every SigmaHQ rule of the shared corpus with the `sentinel-asim` target.
 //! Skips when the shared data folder is absent.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
+use common::corpus::{read_rules, shared_root};
 use socfeed_kql::{backend, Conversion, Refusal};
 use socfeed_sigma::Document;
-
-/// Rule folders converted, under `sigmahq/` of the shared corpus.
-const FOLDERS: &[&str] = &["rules", "rules-emerging-threats", "rules-threat-hunting"];
 
 /// Converted rules must not fall below this count. The mapping converts 2,394 of the
 /// corpus's 3,754 rules; 60 % would be 2,253.
 const MIN_CONVERTED: usize = 2370;
 
-fn corpus_root() -> Option<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/sigmahq");
-    root.is_dir().then_some(root)
-}
-
-fn rule_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            rule_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "yml" || e == "yaml") {
-            out.push(path);
-        }
-    }
-}
-
 struct Outcome {
-    path: PathBuf,
+    path: String,
     id: Option<String>,
     result: Result<Conversion, Refusal>,
 }
 
 /// Reads every rule, then converts them all; returns the outcomes and the time the
 /// conversions alone took.
-fn convert_corpus(root: &Path) -> (Vec<Outcome>, Duration) {
-    let mut files = Vec::new();
-    for folder in FOLDERS {
-        rule_files(&root.join(folder), &mut files);
-    }
-    files.sort();
-
-    let mut rules = Vec::new();
-    for path in files {
-        let file = socfeed_sigma::read_file(&path);
-        for document in file.documents {
-            if let Document::Rule(rule) = document {
-                rules.push((path.clone(), rule));
-            }
-        }
-    }
+fn convert_corpus(shared: &Path) -> (Vec<Outcome>, Duration) {
+    let rules = read_rules(shared);
 
     let backend = backend("sentinel-asim").expect("sentinel-asim is a target");
     let started = Instant::now();
@@ -72,12 +41,12 @@ fn convert_corpus(root: &Path) -> (Vec<Outcome>, Duration) {
 
 #[test]
 fn corpus_conversion_counts() {
-    let Some(root) = corpus_root() else {
+    let Some(shared) = shared_root() else {
         eprintln!("skipping: ../shared not found");
         return;
     };
 
-    let (outcomes, elapsed) = convert_corpus(&root);
+    let (outcomes, elapsed) = convert_corpus(&shared);
 
     let converted = outcomes.iter().filter(|o| o.result.is_ok()).count();
     let mut by_reason: BTreeMap<&str, usize> = BTreeMap::new();
@@ -87,7 +56,7 @@ fn corpus_conversion_counts() {
             *by_reason.entry(refusal.reason.code()).or_default() += 1;
             let subject = refusal.subject.clone().unwrap_or_default();
             *by_subject.entry((refusal.reason.code().to_string(), subject)).or_default() += 1;
-            assert!(!refusal.message.is_empty(), "{}: refusal without a message", outcome.path.display());
+            assert!(!refusal.message.is_empty(), "{}: refusal without a message", outcome.path);
         }
     }
 
@@ -105,11 +74,11 @@ fn corpus_conversion_counts() {
 
 #[test]
 fn corpus_mega_nz_query() {
-    let Some(root) = corpus_root() else {
+    let Some(shared) = shared_root() else {
         eprintln!("skipping: ../shared not found");
         return;
     };
-    let path = root.join("rules/windows/network_connection/net_connection_win_domain_mega_nz.yml");
+    let path = shared.join("corpus/sigmahq/rules/windows/network_connection/net_connection_win_domain_mega_nz.yml");
     let file = socfeed_sigma::read_file(&path);
     let Some(Document::Rule(rule)) = file.documents.first() else {
         panic!("{} holds no rule: {:?}", path.display(), file.errors);
@@ -128,18 +97,18 @@ fn corpus_mega_nz_query() {
 
 #[test]
 fn corpus_every_outcome_is_explained() {
-    let Some(root) = corpus_root() else {
+    let Some(shared) = shared_root() else {
         eprintln!("skipping: ../shared not found");
         return;
     };
-    for outcome in convert_corpus(&root).0 {
+    for outcome in convert_corpus(&shared).0 {
         match &outcome.result {
             Ok(conversion) => {
-                assert!(conversion.query.contains("\n| where "), "{}: {}", outcome.path.display(), conversion.query);
-                assert_eq!(conversion.data_sources.len(), 1, "{}", outcome.path.display());
+                assert!(conversion.query.contains("\n| where "), "{}: {}", outcome.path, conversion.query);
+                assert_eq!(conversion.data_sources.len(), 1, "{}", outcome.path);
             }
             Err(refusal) => {
-                assert!(refusal.subject.is_some(), "{} ({:?}): refusal without a subject", outcome.path.display(), outcome.id);
+                assert!(refusal.subject.is_some(), "{} ({:?}): refusal without a subject", outcome.path, outcome.id);
             }
         }
     }

@@ -13,27 +13,13 @@ pub fn shared_root() -> Option<PathBuf> {
     root.is_dir().then_some(root)
 }
 
-fn rule_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            rule_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "yml" || e == "yaml") {
-            out.push(path);
-        }
-    }
-}
-
 /// Reads every rule of the corpus folders, in path order, with the path relative to
 /// `sigmahq/`.
 pub fn read_rules(shared: &Path) -> Vec<(String, Rule)> {
     let root = shared.join("corpus/sigmahq");
-    let mut files = Vec::new();
-    for folder in FOLDERS {
-        rule_files(&root.join(folder), &mut files);
-    }
-    files.sort();
+    let folders: Vec<PathBuf> = FOLDERS.iter().map(|folder| root.join(folder)).collect();
+    let (files, errors) = socfeed_sigma::find_rule_files(&folders);
+    assert!(errors.is_empty(), "cannot list the corpus: {errors:?}");
 
     let mut rules = Vec::new();
     for path in files {
