@@ -154,7 +154,8 @@ fn unmapped_field_names_field_and_logsource() {
     assert_eq!(r.reason, RefusalReason::UnmappedField);
     assert_eq!(r.subject.as_deref(), Some("TerminalSessionId"));
     assert_eq!(r.logsource, "windows/process_creation");
-    assert!(r.message.contains("TerminalSessionId") && r.message.contains("windows/process_creation"), "{}", r.message);
+    assert!(r.message.contains("TerminalSessionId"), "{}", r.message);
+    assert!(r.message.contains("windows/process_creation"), "{}", r.message);
 }
 
 #[test]

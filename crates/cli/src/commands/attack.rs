@@ -8,11 +8,12 @@ use socfeed_feed::attack::{self, AttackMatrix};
 pub enum Command {
     /// Download MITRE's Enterprise ATT&CK bundle and cache it for `build` and `check`.
     Update {
-        /// Where to fetch the STIX bundle from.
+        /// The URL of the STIX bundle.
         #[arg(long, default_value = attack::ENTERPRISE_ATTACK_URL)]
         url: String,
 
-        /// Where to store it (default: the user cache, e.g. ~/.cache/socfeed/enterprise-attack.json).
+        /// The file to store the bundle in (default: the user cache, e.g.
+        /// ~/.cache/socfeed/enterprise-attack.json).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },

@@ -23,8 +23,8 @@ pub struct Args {
     #[arg(long, value_name = "TEXT")]
     generated_at: Option<String>,
 
-    /// Write into an output folder that holds files of something other than a socfeed
-    /// site; files of the same names are replaced.
+    /// Write into an output folder that contains files other than a socfeed site. Files
+    /// with the names the build writes are replaced, and nothing else is deleted.
     #[arg(long)]
     force: bool,
 
