@@ -44,7 +44,7 @@ pub fn convert(target: &Target, mapping: &MappingFile, rule: &Rule) -> Result<Co
     let default_schema = Default::default();
     let schema = mapping.schemas.get(&source.schema).unwrap_or(&default_schema);
 
-    let mut items = ItemConverter::new(fields, schema, &logsource, target.label).with_keywords(entry.keywords.as_deref());
+    let mut items = ItemConverter::new(fields, schema, &logsource, target.label).with_keywords(entry.keywords.as_deref(), entry.keywords_plain);
     for caveat in &entry.caveats {
         items.add_caveat(caveat.clone());
     }

@@ -28,6 +28,8 @@ pub struct ItemConverter<'a> {
     pub extends: Vec<(String, String)>,
     /// The string expression that field-less (keyword) values search, when the source has one.
     pub keywords: Option<&'a str>,
+    /// Whether `keywords` is plain text, so no character of a keyword is stored escaped.
+    pub keywords_plain: bool,
 }
 
 /// The field-set key whose `expr` maps every field the set does not list; `{field}` in
@@ -47,12 +49,14 @@ struct Column<'a> {
 
 impl<'a> ItemConverter<'a> {
     pub fn new(fields: &'a BTreeMap<String, FieldMapping>, schema: &'a Schema, logsource: &'a str, target: &'a str) -> Self {
-        Self { fields, schema, logsource, target, caveats: Vec::new(), extends: Vec::new(), keywords: None }
+        Self { fields, schema, logsource, target, caveats: Vec::new(), extends: Vec::new(), keywords: None, keywords_plain: false }
     }
 
     /// Lets keyword (field-less) values search `expr`, the raw event text of the source.
-    pub fn with_keywords(mut self, expr: Option<&'a str>) -> Self {
+    /// `plain` is true when that text is stored without XML or JSON escaping.
+    pub fn with_keywords(mut self, expr: Option<&'a str>, plain: bool) -> Self {
         self.keywords = expr;
+        self.keywords_plain = plain;
         self
     }
 
@@ -144,10 +148,11 @@ impl<'a> ItemConverter<'a> {
             let ValueTest::String { pattern, cased } = test else {
                 return Err(Unfaithful::construct("keywords", "a keyword value other than a string has no raw-text search form"));
             };
-            // The raw text is XML or JSON, which escapes these characters, so a value
-            // holding one would be searched in a form the text never contains.
+            // Raw text in XML or JSON escapes these characters, so a value holding one
+            // would be searched in a form the text never contains. Plain text (a syslog
+            // message) stores them as written.
             let escaped = pattern.parts.iter().any(|p| matches!(p, StrPart::Literal(t) if t.contains(['\\', '"', '&', '<', '>', '\''])));
-            if escaped {
+            if escaped && !self.keywords_plain {
                 return Err(Unfaithful::construct(
                     "keywords",
                     format!("the keyword {:?} holds a character that the raw event text stores escaped", pattern.to_sigma()),
@@ -206,6 +211,7 @@ impl<'a> ItemConverter<'a> {
     /// so that several alternatives of one item fold into `in~ (…)`.
     fn plain_equality(&mut self, column: &Column, test: &ValueTest) -> Option<(String, bool)> {
         let plain = column.column_type == ColumnType::String
+            && !column.mapping.search_only
             && column.allowed.is_none()
             && column.mapping.values.is_empty()
             && column.mapping.hashes.is_empty();
@@ -250,6 +256,9 @@ impl<'a> ItemConverter<'a> {
 
     fn test(&mut self, column: &Column, test: &ValueTest) -> Result<Expr, Unfaithful> {
         let field = column.field;
+        if column.mapping.search_only {
+            require_search(field, test)?;
+        }
         match test {
             ValueTest::String { pattern, cased } => self.string_test(column, pattern, *cased),
             ValueTest::AnyOf { alternatives } => {
@@ -438,6 +447,27 @@ impl<'a> ItemConverter<'a> {
         };
         Ok(Expr::Atom(format!("{} {op} {other_column}", as_string(column))))
     }
+}
+
+/// Rejects a test that a search inside a larger XML text cannot express. Only
+/// `contains` values and unanchored regexes find the field's value there, and only when
+/// they contain none of the characters XML stores escaped (&, <, >).
+fn require_search(field: &str, test: &ValueTest) -> Result<(), Unfaithful> {
+    let xml_safe = |text: &str| !text.contains(['&', '<', '>']);
+    let searchable = match test {
+        ValueTest::String { pattern, .. } => matches!(shape(pattern), Shape::Contains(text) if xml_safe(text)),
+        ValueTest::Regex { pattern, .. } => xml_safe(pattern) && !pattern.contains(['^', '$']),
+        // Each alternative, and the negated test, are checked when they are converted.
+        ValueTest::AnyOf { .. } | ValueTest::Not { .. } => true,
+        _ => false,
+    };
+    if searchable {
+        return Ok(());
+    }
+    Err(Unfaithful::construct(
+        field,
+        format!("field {field} is only found by searching a larger text, so it supports only contains values and unanchored regexes without &, < or >"),
+    ))
 }
 
 /// Checks that a name can stand in a KQL expression as written (`EventData.Image`).

@@ -66,6 +66,11 @@ pub struct LogsourceMapping {
     /// The string expression holding the raw event text, which keyword (field-less)
     /// values search; without it a rule with keywords is refused.
     pub keywords: Option<String>,
+    /// Whether `keywords` is the event text as written (a syslog message) rather than
+    /// XML or JSON, which store some characters escaped. Only then may a keyword
+    /// contain those characters.
+    #[serde(default)]
+    pub keywords_plain: bool,
 }
 
 impl LogsourceMapping {
@@ -130,6 +135,11 @@ pub struct FieldMapping {
     pub hashes: BTreeMap<String, String>,
     /// Stated in the conversion whenever the rule uses the field.
     pub caveat: Option<String>,
+    /// Whether the column or expression contains the field's value inside a larger text
+    /// (such as an event's whole EventData XML). Then only tests that search for a
+    /// substring keep their meaning, and the conversion refuses every other test.
+    #[serde(default)]
+    pub search_only: bool,
 }
 
 /// Value rewrites that need code rather than a table.

@@ -88,3 +88,105 @@ fn cloudtrail() {
 fn field_name_outside_template_is_refused() {
     insta::assert_snapshot!(snap(WIN_PROC, "selection:\n    Some.Field: 'x'\ncondition: selection"));
 }
+
+#[test]
+fn cloudtrail_nested_members() {
+    insta::assert_snapshot!(snap(
+        "product: aws\nservice: cloudtrail",
+        "selection:\n    eventName: 'ConsoleLogin'\n    additionalEventData.MFAUsed: 'NO'\n    responseElements.ConsoleLogin: 'Success'\ncondition: selection"
+    ));
+}
+
+#[test]
+fn cloudtrail_array_member_is_refused() {
+    insta::assert_snapshot!(snap(
+        "product: aws\nservice: cloudtrail",
+        "selection:\n    requestParameters.layers|contains: 'arn'\ncondition: selection"
+    ));
+}
+
+#[test]
+fn signinlogs_status_and_device_detail() {
+    insta::assert_snapshot!(snap(
+        "product: azure\nservice: signinlogs",
+        "selection:\n    Status: 'Success'\n    userAgent|contains: 'BAV2ROPC'\n    DeviceDetail.isCompliant: 'false'\nempty:\n    DeviceDetail.trusttype: null\ncondition: selection and empty"
+    ));
+}
+
+#[test]
+fn signinlogs_other_status_is_refused() {
+    insta::assert_snapshot!(snap("product: azure\nservice: signinlogs", "selection:\n    Status: 'MFA Denied'\ncondition: selection"));
+}
+
+#[test]
+fn auditlogs_activity_and_targets() {
+    insta::assert_snapshot!(snap(
+        "product: azure\nservice: auditlogs",
+        "selection:\n    properties.message: 'Add member to role'\n    Status: 'failure'\n    TargetResources|contains: '62e90394-69f5-4237-9190-012177145e10'\ncondition: selection"
+    ));
+}
+
+#[test]
+fn risk_detection() {
+    insta::assert_snapshot!(snap("product: azure\nservice: riskdetection", "selection:\n    riskEventType: 'unlikelyTravel'\ncondition: selection"));
+}
+
+#[test]
+fn gcp_audit_method() {
+    insta::assert_snapshot!(snap(
+        "product: gcp\nservice: gcp.audit",
+        "selection:\n    gcp.audit.method_name|endswith: '.Compute.Firewalls.Delete'\n    data.protoPayload.serviceName: 'compute.googleapis.com'\ncondition: selection"
+    ));
+}
+
+#[test]
+fn kubernetes_audit_object_ref() {
+    insta::assert_snapshot!(snap(
+        "product: kubernetes\nservice: audit",
+        "selection:\n    verb: 'create'\n    objectRef.resource: 'pods'\n    objectRef.subresource: 'exec'\n    responseStatus.code: 403\ncondition: selection"
+    ));
+}
+
+#[test]
+fn m365_audit() {
+    insta::assert_snapshot!(snap(
+        "product: m365\nservice: audit",
+        "selection:\n    Operation: 'Set-Mailbox'\n    Parameters|contains: 'ForwardingSmtpAddress'\ncondition: selection"
+    ));
+}
+
+#[test]
+fn syslog_keywords_keep_special_characters() {
+    insta::assert_snapshot!(snap("product: linux", "keywords:\n    - 'bash -i >& /dev/tcp/'\n    - 'BEGIN {s = \"/inet/tcp/0/'\ncondition: keywords"));
+}
+
+#[test]
+fn syslog_cron_facility() {
+    insta::assert_snapshot!(snap("product: linux\nservice: cron", "keywords:\n    - 'REPLACE'\ncondition: keywords"));
+}
+
+#[test]
+fn powershell_classic_data_search() {
+    insta::assert_snapshot!(snap(
+        "category: ps_classic_start\nproduct: windows",
+        "selection:\n    Data|contains: 'EngineVersion=2.'\nfilter:\n    Data|contains: 'HostVersion=2.'\ncondition: selection and not filter"
+    ));
+}
+
+#[test]
+fn powershell_classic_equality_is_refused() {
+    insta::assert_snapshot!(snap("product: windows\nservice: powershell-classic", "selection:\n    Data: 'HostName=ConsoleHost'\ncondition: selection"));
+}
+
+#[test]
+fn powershell_classic_escaped_character_is_refused() {
+    insta::assert_snapshot!(snap("product: windows\nservice: powershell-classic", "selection:\n    Data|contains: 'a & b'\ncondition: selection"));
+}
+
+#[test]
+fn sysmon_file_change() {
+    insta::assert_snapshot!(snap(
+        "category: file_change\nproduct: windows",
+        "selection:\n    TargetFilename|endswith: '.exe'\n    PreviousCreationUtcTime|startswith: '2020'\ncondition: selection"
+    ));
+}
