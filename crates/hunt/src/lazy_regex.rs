@@ -17,8 +17,13 @@ impl LazyRegex {
     /// Checks the syntax of `source` the way `regex::Regex::new` parses it. The error is
     /// the parser's message.
     pub fn new(source: &str) -> Result<Self, String> {
-        regex_syntax::Parser::new().parse(source).map_err(|e| e.to_string())?;
-        Ok(LazyRegex { source: source.into(), compiled: OnceLock::new() })
+        Self::parse(source).map(|(regex, _)| regex)
+    }
+
+    /// Checks the syntax like [`LazyRegex::new`] and also returns the parsed expression.
+    pub fn parse(source: &str) -> Result<(Self, regex_syntax::hir::Hir), String> {
+        let hir = regex_syntax::Parser::new().parse(source).map_err(|e| e.to_string())?;
+        Ok((LazyRegex { source: source.into(), compiled: OnceLock::new() }, hir))
     }
 
     pub fn as_str(&self) -> &str {

@@ -114,6 +114,12 @@ impl StringMatcher {
         Ok(StringMatcher { strategy, cased })
     }
 
+    /// Returns a case-insensitive substring test for a literal that is already lowercase.
+    pub fn contains_folded(literal: &str) -> Self {
+        let finder = memmem::Finder::new(literal.as_bytes()).into_owned();
+        StringMatcher { strategy: Strategy::Contains(Box::new(finder)), cased: false }
+    }
+
     /// Tests a value given as written and in lowercase.
     pub fn is_match(&self, value: &str, lower: &str) -> bool {
         let text = if self.cased { value } else { lower };

@@ -200,3 +200,22 @@ fn rules_without_string_tests_still_run() {
     assert!(fires(&regex, process(serde_json::json!({"CommandLine": "xxy"}))));
     assert!(!fires(&regex, process(serde_json::json!({"CommandLine": "xyz"}))));
 }
+
+#[test]
+fn regex_with_required_literals() {
+    // The literals a regex needs let the literal scan skip it; matches must be unchanged.
+    let set = rule_set(PROCESS, "    selection:\n        CommandLine|re|i: 'invoke-(mimikatz|kerberoast)\\b'\n    condition: selection");
+    assert!(fires(&set, process(serde_json::json!({"CommandLine": "powershell INVOKE-Mimikatz -x"}))));
+    assert!(fires(&set, process(serde_json::json!({"CommandLine": "Invoke-Kerberoast"}))));
+    assert!(!fires(&set, process(serde_json::json!({"CommandLine": "invoke-other"}))));
+    assert!(!fires(&set, process(serde_json::json!({"Image": "invoke-mimikatz"}))));
+
+    let cased = rule_set(PROCESS, "    selection:\n        CommandLine|re: 'Invoke-Mimikatz'\n    condition: selection");
+    assert!(fires(&cased, process(serde_json::json!({"CommandLine": "x Invoke-Mimikatz"}))));
+    assert!(!fires(&cased, process(serde_json::json!({"CommandLine": "x invoke-mimikatz"}))));
+
+    let negated = rule_set(PROCESS, "    selection:\n        Image|endswith: '.exe'\n    filter:\n        CommandLine|re: 'abc[0-9]+def'\n    condition: selection and not filter");
+    assert!(fires(&negated, process(serde_json::json!({"Image": "a.exe", "CommandLine": "abcdef"}))));
+    assert!(!fires(&negated, process(serde_json::json!({"Image": "a.exe", "CommandLine": "ABC12DEF abc12def"}))));
+    assert!(fires(&negated, process(serde_json::json!({"Image": "a.exe"}))));
+}

@@ -121,7 +121,16 @@ fn compile_test(
         ValueTest::Number { value } => Test::Number { value: *value, text: number_text(*value) },
         ValueTest::Boolean { value } => Test::Boolean(*value),
         ValueTest::Regex { pattern, ignore_case, multi_line, dot_all } => {
-            Test::Regex(tables.regex(pattern, *ignore_case, *multi_line, *dot_all)?)
+            let regex = tables.regex(pattern, *ignore_case, *multi_line, *dot_all)?;
+            // The literals a match needs become atoms of the field's scan, which then
+            // decides when the regex cannot match.
+            let prefilter = match (field, regex.required_literals()) {
+                (Some(field), Some(literals)) => Some(
+                    literals.iter().map(|literal| tables.atom(field, StringMatcher::contains_folded(literal))).collect(),
+                ),
+                _ => None,
+            };
+            Test::Regex(regex, prefilter)
         }
         ValueTest::Cidr { network, .. } => Test::Cidr(Network::parse(network)?),
         ValueTest::Compare { op, value } => Test::Compare { op: *op, value: *value },

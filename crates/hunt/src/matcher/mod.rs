@@ -8,6 +8,7 @@
 pub(crate) mod atoms;
 mod compile;
 pub(crate) mod hits;
+mod required;
 mod trigger;
 pub(crate) mod value;
 
@@ -76,7 +77,8 @@ enum Test {
     String(Box<StringMatcher>),
     Number { value: f64, text: String },
     Boolean(bool),
-    Regex(Arc<RegexTest>),
+    /// A regex, with atoms one of which passes whenever it can match (see `required.rs`).
+    Regex(Arc<RegexTest>, Option<Box<[AtomId]>>),
     Cidr(Network),
     Compare { op: CompareOp, value: f64 },
     TimePart { part: TimePart, value: i64 },
@@ -146,6 +148,8 @@ fn field_test(test: &Test, field: FieldId, event: &Event, hits: &Hits) -> bool {
         Test::Exists(exists) => event.values(field).next().is_some() == *exists,
         Test::Not(inner) => !field_test(inner, field, event, hits),
         Test::AnyOf(alternatives) => alternatives.iter().any(|t| field_test(t, field, event, hits)),
+        // No value contains a literal the regex needs, so none can match.
+        Test::Regex(_, Some(atoms)) if !atoms.iter().any(|&atom| hits.contains(atom)) => false,
         _ => event.values(field).any(|value| value_test(test, value, event)),
     }
 }
@@ -163,7 +167,7 @@ fn value_test(test: &Test, field: &Field, event: &Event) -> bool {
         },
         Test::Number { value, text: expected } => value::number_equals(text, *value, expected),
         Test::Boolean(expected) => text.trim().eq_ignore_ascii_case(if *expected { "true" } else { "false" }),
-        Test::Regex(regex) => regex.is_match(text),
+        Test::Regex(regex, _) => regex.is_match(text),
         Test::Cidr(network) => network.contains(text),
         Test::Compare { op, value } => value::compare(*op, text, *value),
         Test::TimePart { part, value } => value::time_part_equals(text, *part, *value),

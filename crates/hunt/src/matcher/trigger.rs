@@ -9,7 +9,7 @@ use super::{CompiledRule, Cond, Item, Test};
 impl CompiledRule {
     /// Returns atoms at least one of which passes whenever the rule fires, or `None` when
     /// the rule can fire without any string test passing (a negation, a keyword search,
-    /// or only regex, number or presence tests).
+    /// or only number or presence tests, or regexes without a required literal).
     pub(crate) fn trigger_atoms(&self) -> Option<Vec<AtomId>> {
         self.cond_trigger(&self.condition)
     }
@@ -45,6 +45,7 @@ fn item_trigger(item: &Item) -> Option<Vec<AtomId>> {
 fn test_trigger(test: &Test) -> Option<Vec<AtomId>> {
     match test {
         Test::Atom(atom) => Some(vec![*atom]),
+        Test::Regex(_, atoms) => atoms.as_ref().map(|atoms| atoms.to_vec()),
         Test::AnyOf(alternatives) => union(alternatives.iter().map(test_trigger)),
         _ => None,
     }

@@ -12,7 +12,8 @@ use crate::lazy_regex::LazyRegex;
 /// lookaround and backreferences that `regex` does not support.
 #[derive(Debug)]
 pub(crate) enum RegexTest {
-    Standard(LazyRegex),
+    /// With the literals one of which every match contains (see `required.rs`), if any.
+    Standard(LazyRegex, Option<Box<[String]>>),
     Fancy(fancy_regex::Regex),
 }
 
@@ -27,8 +28,11 @@ impl RegexTest {
         }
         let source = if flags.is_empty() { pattern.to_owned() } else { format!("(?{flags}){pattern}") };
 
-        let standard_error = match LazyRegex::new(&source) {
-            Ok(regex) => return Ok(RegexTest::Standard(regex)),
+        let standard_error = match LazyRegex::parse(&source) {
+            Ok((regex, hir)) => {
+                let literals = super::required::required_literals(&hir).map(Vec::into_boxed_slice);
+                return Ok(RegexTest::Standard(regex, literals));
+            }
             Err(e) => e,
         };
         match fancy_regex::Regex::new(&source) {
@@ -40,11 +44,19 @@ impl RegexTest {
         }
     }
 
+    /// Returns literals one of which the lowercase form of every matching value contains.
+    pub fn required_literals(&self) -> Option<&[String]> {
+        match self {
+            RegexTest::Standard(_, literals) => literals.as_deref(),
+            RegexTest::Fancy(_) => None,
+        }
+    }
+
     /// Tests a value. A fancy-regex search that exceeds its backtracking limit counts as no
     /// match, so one pathological value cannot stall the hunt.
     pub fn is_match(&self, value: &str) -> bool {
         match self {
-            RegexTest::Standard(regex) => regex.is_match(value),
+            RegexTest::Standard(regex, _) => regex.is_match(value),
             RegexTest::Fancy(regex) => regex.is_match(value).unwrap_or(false),
         }
     }
