@@ -190,3 +190,16 @@ fn sysmon_file_change() {
         "selection:\n    TargetFilename|endswith: '.exe'\n    PreviousCreationUtcTime|startswith: '2020'\ncondition: selection"
     ));
 }
+
+#[test]
+fn signinlogs_authentication_protocol() {
+    insta::assert_snapshot!(snap("product: azure\nservice: signinlogs", "selection:\n    properties.message: 'Device Code'\ncondition: selection"));
+}
+
+#[test]
+fn kubernetes_application_api_group() {
+    insta::assert_snapshot!(snap(
+        "category: application\nproduct: kubernetes\nservice: audit",
+        "selection:\n    verb: 'patch'\n    apiGroup: 'apps'\n    objectRef.resource: 'deployments'\ncondition: selection"
+    ));
+}

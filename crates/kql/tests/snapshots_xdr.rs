@@ -84,3 +84,13 @@ fn image_load_and_file_event() {
         "selection:\n    TargetFilename|contains: '\\Start Menu\\Programs\\Startup\\'\ncondition: selection"
     ));
 }
+
+#[test]
+fn antivirus_threat_name() {
+    insta::assert_snapshot!(snap("category: antivirus", "selection:\n    - Signature|startswith: 'PWS'\n    - Signature|contains: 'Mimikatz'\ncondition: selection"));
+}
+
+#[test]
+fn antivirus_file_name_is_refused() {
+    insta::assert_snapshot!(snap("category: antivirus", "selection:\n    Filename|endswith: '.aspx'\ncondition: selection"));
+}
