@@ -9,6 +9,10 @@ pub type FieldId = u32;
 /// The id of a field that no rule reads.
 pub const UNREAD: FieldId = FieldId::MAX;
 
+/// The id under which keyword searches keep their string tests: they read every value
+/// of the event, whatever its field. No field name is given this id.
+pub(crate) const KEYWORDS: FieldId = FieldId::MAX - 1;
+
 /// The field names the compiled rules read, interned so that matching compares integers.
 #[derive(Debug, Default, Clone)]
 pub struct FieldTable {
@@ -22,7 +26,7 @@ impl FieldTable {
         if let Some(&id) = self.ids.get(name) {
             return id;
         }
-        let id = FieldId::try_from(self.names.len()).unwrap_or(UNREAD - 1);
+        let id = FieldId::try_from(self.names.len()).unwrap_or(KEYWORDS - 1).min(KEYWORDS - 1);
         self.ids.insert(name.into(), id);
         self.names.push(name.into());
         id

@@ -219,3 +219,14 @@ fn regex_with_required_literals() {
     assert!(!fires(&negated, process(serde_json::json!({"Image": "a.exe", "CommandLine": "ABC12DEF abc12def"}))));
     assert!(fires(&negated, process(serde_json::json!({"Image": "a.exe"}))));
 }
+
+#[test]
+fn keywords_in_negations_and_lists() {
+    // Keyword tests are decided by the shared scan over every value, also under `not`.
+    let detection = "    selection:\n        EventID: 7045\n    keywords:\n        - 'mimikatz'\n        - 'PsExec'\n    condition: selection and not keywords";
+    let set = rule_set("    product: windows\n    service: system", detection);
+    assert!(fires(&set, serde_json::json!({"Channel": "System", "EventID": 7045, "ServiceFileName": "C:\\tmp\\svc.exe"})));
+    assert!(!fires(&set, serde_json::json!({"Channel": "System", "EventID": 7045, "ImagePath": "C:\\MIMIKATZ.exe"})));
+    assert!(!fires(&set, serde_json::json!({"Channel": "System", "EventID": 7045, "ImagePath": "C:\\psexec.exe"})));
+    assert!(fires(&set, serde_json::json!({"Channel": "System", "EventID": 7045, "ImagePath": null})));
+}

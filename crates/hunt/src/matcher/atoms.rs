@@ -16,7 +16,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rayon::prelude::*;
 
 use super::value::RegexTest;
-use crate::event::{FieldId, FieldTable};
+use crate::event::{FieldId, FieldTable, KEYWORDS};
 use crate::strategy::{Anchor, StrategyKey, StringMatcher};
 
 /// Index of an atom: one string test on one field, shared by every rule that has it.
@@ -46,7 +46,12 @@ impl AtomTable {
     /// Compiles the atoms of each field into its scan.
     pub fn plan(&self) -> ScanPlan {
         let mut by_field: Vec<Vec<(AtomId, &StringMatcher)>> = Vec::new();
+        let mut keywords: Vec<(AtomId, &StringMatcher)> = Vec::new();
         for (id, (field, matcher)) in (0..).zip(&self.atoms) {
+            if *field == KEYWORDS {
+                keywords.push((id, matcher));
+                continue;
+            }
             let slot = *field as usize;
             if by_field.len() <= slot {
                 by_field.resize_with(slot + 1, Vec::new);
@@ -57,7 +62,8 @@ impl AtomTable {
         }
         // Fields build their automata independently, so in parallel.
         let fields = by_field.into_par_iter().map(|atoms| FieldScan::new(&atoms)).collect();
-        ScanPlan { fields, atom_count: self.atoms.len() }
+        let keywords = (!keywords.is_empty()).then(|| FieldScan::new(&keywords));
+        ScanPlan { fields, keywords, atom_count: self.atoms.len() }
     }
 }
 
@@ -113,6 +119,8 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 #[derive(Debug, Default)]
 pub(crate) struct ScanPlan {
     pub(super) fields: Vec<FieldScan>,
+    /// The atoms of keyword searches, applied to every value of the event.
+    pub(super) keywords: Option<FieldScan>,
     pub(super) atom_count: usize,
 }
 

@@ -9,7 +9,7 @@ use socfeed_sigma::{Condition, Join, OfTarget, Quantifier, Rule, SigmaString, St
 use super::atoms::Interner;
 use super::value::Network;
 use super::{Cond, CompiledRule, Item, RuleInfo, Selection, Test};
-use crate::event::FieldId;
+use crate::event::{FieldId, KEYWORDS};
 use crate::logsource::Source;
 use crate::strategy::StringMatcher;
 
@@ -99,8 +99,9 @@ fn keyword_form(test: &ValueTest) -> ValueTest {
     }
 }
 
-/// Compiles one value test. String tests on a field become atoms, decided once per event
-/// for all rules. Keyword string tests (no field) read every value, so they stay apart.
+/// Compiles one value test. String tests become atoms, decided once per event for all
+/// rules. Keyword string tests (no field) read every value, so their atoms belong to the
+/// `KEYWORDS` pseudo-field, which the scan applies to every value.
 fn compile_test(
     test: &ValueTest,
     field: Option<FieldId>,
@@ -110,10 +111,7 @@ fn compile_test(
     Ok(match test {
         ValueTest::String { pattern, cased } => {
             let matcher = StringMatcher::new(pattern, *cased)?;
-            match field {
-                Some(field) => Test::Atom(tables.atom(field, matcher)),
-                None => Test::String(Box::new(matcher)),
-            }
+            Test::Atom(tables.atom(field.unwrap_or(KEYWORDS), matcher))
         }
         ValueTest::AnyOf { alternatives } => Test::AnyOf(
             alternatives.iter().map(|t| compile_test(t, field, tables, intern)).collect::<Result<_, _>>()?,

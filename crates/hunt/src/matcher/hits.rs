@@ -1,7 +1,7 @@
 //! Per-event evaluation of the atoms: every read field value scanned once, giving the
 //! set of string tests the event satisfies, which the rules' conditions then read.
 
-use super::atoms::ScanPlan;
+use super::atoms::{FieldScan, ScanPlan};
 use crate::event::{Event, UNREAD};
 
 /// A fixed-size set of small integers (atom or rule indexes).
@@ -46,17 +46,20 @@ impl BitSet {
 }
 
 impl ScanPlan {
-    /// Scans each value of the event's read fields once against all atoms of its field.
+    /// Scans each value of the event's read fields once against all atoms of its field,
+    /// and every value against the atoms of keyword searches.
     pub fn scan(&self, event: &Event) -> Hits {
         let mut hits = BitSet::new(self.atom_count);
         for field in &event.fields {
-            if field.id == UNREAD {
-                continue;
-            }
-            let (Some(scan), Some(text)) = (self.fields.get(field.id as usize), field.value.as_deref()) else {
+            let Some(text) = field.value.as_deref() else {
                 // A null value passes no string test.
                 continue;
             };
+            let scan = if field.id == UNREAD { None } else { self.fields.get(field.id as usize) };
+            if scan.is_none() && self.keywords.is_none() {
+                continue;
+            }
+
             let lowered;
             let lower = match field.lower.as_deref() {
                 Some(lower) => lower,
@@ -65,24 +68,32 @@ impl ScanPlan {
                     &lowered
                 }
             };
-
-            if let Some(automaton) = &scan.literals {
-                for found in automaton.find_overlapping_iter(lower) {
-                    let atoms = scan.pattern_atoms.get(found.pattern().as_usize()).map_or(&[][..], Vec::as_slice);
-                    for &(atom, anchor) in atoms {
-                        if anchor.accepts(found.start(), found.end(), lower.len()) {
-                            hits.insert(atom);
-                        }
-                    }
-                }
-            }
-            for (atom, matcher) in &scan.direct {
-                if !hits.contains(*atom) && matcher.is_match(text, lower) {
-                    hits.insert(*atom);
-                }
+            for scan in scan.into_iter().chain(&self.keywords) {
+                scan.scan_value(text, lower, &mut hits);
             }
         }
         hits
+    }
+}
+
+impl FieldScan {
+    /// Adds the atoms that one value passes to `hits`.
+    fn scan_value(&self, text: &str, lower: &str, hits: &mut Hits) {
+        if let Some(automaton) = &self.literals {
+            for found in automaton.find_overlapping_iter(lower) {
+                let atoms = self.pattern_atoms.get(found.pattern().as_usize()).map_or(&[][..], Vec::as_slice);
+                for &(atom, anchor) in atoms {
+                    if anchor.accepts(found.start(), found.end(), lower.len()) {
+                        hits.insert(atom);
+                    }
+                }
+            }
+        }
+        for (atom, matcher) in &self.direct {
+            if !hits.contains(*atom) && matcher.is_match(text, lower) {
+                hits.insert(*atom);
+            }
+        }
     }
 }
 

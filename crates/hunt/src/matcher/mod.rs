@@ -20,7 +20,6 @@ pub(crate) use compile::compile_rule;
 
 use crate::event::{Event, Field, FieldId};
 use crate::logsource::ServiceId;
-use crate::strategy::StringMatcher;
 use atoms::AtomId;
 use hits::Hits;
 use value::{Network, RegexTest};
@@ -71,10 +70,9 @@ struct Item {
 
 #[derive(Debug)]
 enum Test {
-    /// A string test on a field, decided for all rules by the event's scan.
+    /// A string test on a field (or, in a keyword search, on any value), decided for all
+    /// rules by the event's scan.
     Atom(AtomId),
-    /// A string test of a keyword search, which reads every value of the event.
-    String(Box<StringMatcher>),
     Number { value: f64, text: String },
     Boolean(bool),
     /// A regex, with atoms one of which passes whenever it can match (see `required.rs`).
@@ -130,7 +128,7 @@ impl CompiledRule {
 fn item_matches(item: &Item, event: &Event, hits: &Hits) -> bool {
     let test_holds = |test: &Test| match item.field {
         Some(field) => field_test(test, field, event, hits),
-        None => keyword_test(test, event),
+        None => keyword_test(test, event, hits),
     };
     if item.all {
         item.tests.iter().all(test_holds)
@@ -161,10 +159,6 @@ fn value_test(test: &Test, field: &Field, event: &Event) -> bool {
         return false;
     };
     match test {
-        Test::String(matcher) => match &field.lower {
-            Some(lower) => matcher.is_match(text, lower),
-            None => matcher.is_match(text, &text.to_lowercase()),
-        },
         Test::Number { value, text: expected } => value::number_equals(text, *value, expected),
         Test::Boolean(expected) => text.trim().eq_ignore_ascii_case(if *expected { "true" } else { "false" }),
         Test::Regex(regex, _) => regex.is_match(text),
@@ -196,10 +190,11 @@ fn field_ref_matches(text: &str, other: FieldId, position: FieldRefPosition, eve
 }
 
 /// Keyword searches read every value of the event.
-fn keyword_test(test: &Test, event: &Event) -> bool {
+fn keyword_test(test: &Test, event: &Event, hits: &Hits) -> bool {
     match test {
-        Test::Not(inner) => !keyword_test(inner, event),
-        Test::AnyOf(alternatives) => alternatives.iter().any(|t| keyword_test(t, event)),
+        Test::Atom(atom) => hits.contains(*atom),
+        Test::Not(inner) => !keyword_test(inner, event, hits),
+        Test::AnyOf(alternatives) => alternatives.iter().any(|t| keyword_test(t, event, hits)),
         _ => event.fields.iter().any(|field| value_test(test, field, event)),
     }
 }

@@ -9,8 +9,8 @@
 //! (only the Greek capital sigma depends on its neighbours, and it never maps to ASCII).
 //! A run of characters that each lowercase to one ASCII character therefore appears,
 //! lowercased, in the lowercase form of the value. A character class is folded only when
-//! every member lowercases to the same single ASCII character (`[kK]`, and the Kelvin
-//! sign that `(?i)k` also accepts); anything else ends the run.
+//! every member lowercases to the same single ASCII character, as in `[kK]` or the class
+//! `(?i)k`, which also holds the Kelvin sign. Any other class ends the run.
 
 use regex_syntax::hir::{Class, Hir, HirKind};
 
@@ -65,7 +65,7 @@ fn required(hir: &Hir) -> Option<Vec<String>> {
 fn required_in_sequence(parts: &[Hir]) -> Option<Vec<String>> {
     let mut candidates: Vec<Vec<String>> = Vec::new();
     let mut run = String::new();
-    let mut end_run = |run: &mut String, candidates: &mut Vec<Vec<String>>| {
+    let end_run = |run: &mut String, candidates: &mut Vec<Vec<String>>| {
         if !run.is_empty() {
             candidates.push(vec![std::mem::take(run)]);
         }

@@ -8,8 +8,8 @@ use super::{CompiledRule, Cond, Item, Test};
 
 impl CompiledRule {
     /// Returns atoms at least one of which passes whenever the rule fires, or `None` when
-    /// the rule can fire without any string test passing (a negation, a keyword search,
-    /// or only number or presence tests, or regexes without a required literal).
+    /// the rule can fire without any string test passing (a negation, or only number or
+    /// presence tests, or regexes without a required literal).
     pub(crate) fn trigger_atoms(&self) -> Option<Vec<AtomId>> {
         self.cond_trigger(&self.condition)
     }
@@ -34,7 +34,7 @@ impl CompiledRule {
 }
 
 fn item_trigger(item: &Item) -> Option<Vec<AtomId>> {
-    item.field?;
+    // Keyword atoms are scanned over every value, so they trigger like field atoms.
     if item.all {
         smallest(item.tests.iter().map(test_trigger))
     } else {
