@@ -449,13 +449,19 @@ impl<'a> ItemConverter<'a> {
     }
 }
 
-/// Rejects a test that a search inside a larger XML text cannot express. Only
-/// `contains` values and unanchored regexes find the field's value there, and only when
-/// they contain none of the characters XML stores escaped (&, <, >).
+/// Rejects a test that a search inside a larger XML text cannot express. Only values
+/// that start and end with `*` (such as `contains` values) and unanchored regexes find
+/// the field's value there, and only when they contain none of the characters XML
+/// stores escaped (&, <, >).
 fn require_search(field: &str, test: &ValueTest) -> Result<(), Unfaithful> {
     let xml_safe = |text: &str| !text.contains(['&', '<', '>']);
     let searchable = match test {
-        ValueTest::String { pattern, .. } => matches!(shape(pattern), Shape::Contains(text) if xml_safe(text)),
+        ValueTest::String { pattern, .. } => {
+            // A pattern that starts and ends with `*` searches, whatever wildcards it holds inside.
+            let searches = matches!(pattern.parts.first(), Some(StrPart::AnyChars)) && matches!(pattern.parts.last(), Some(StrPart::AnyChars));
+            let literals_safe = pattern.parts.iter().all(|part| !matches!(part, StrPart::Literal(text) if !xml_safe(text)));
+            searches && literals_safe && shape(pattern) != Shape::Any
+        }
         ValueTest::Regex { pattern, .. } => xml_safe(pattern) && !pattern.contains(['^', '$']),
         // Each alternative, and the negated test, are checked when they are converted.
         ValueTest::AnyOf { .. } | ValueTest::Not { .. } => true,
@@ -466,7 +472,7 @@ fn require_search(field: &str, test: &ValueTest) -> Result<(), Unfaithful> {
     }
     Err(Unfaithful::construct(
         field,
-        format!("field {field} is only found by searching a larger text, so it supports only contains values and unanchored regexes without &, < or >"),
+        format!("field {field} is only found by searching a larger text, so it supports only values that start and end with * (such as contains) and unanchored regexes, without &, < or >"),
     ))
 }
 

@@ -169,7 +169,7 @@ fn syslog_cron_facility() {
 fn powershell_classic_data_search() {
     insta::assert_snapshot!(snap(
         "category: ps_classic_start\nproduct: windows",
-        "selection:\n    Data|contains: 'EngineVersion=2.'\nfilter:\n    Data|contains: 'HostVersion=2.'\ncondition: selection and not filter"
+        "selection:\n    Data|contains: 'EngineVersion=2.'\nfilter:\n    Data|contains: 'HostApplication=?:\\Windows\\System32*powershell'\ncondition: selection and not filter"
     ));
 }
 
@@ -201,5 +201,13 @@ fn kubernetes_application_api_group() {
     insta::assert_snapshot!(snap(
         "category: application\nproduct: kubernetes\nservice: audit",
         "selection:\n    verb: 'patch'\n    apiGroup: 'apps'\n    objectRef.resource: 'deployments'\ncondition: selection"
+    ));
+}
+
+#[test]
+fn servicebus_client_channels() {
+    insta::assert_snapshot!(snap(
+        "product: windows\nservice: microsoft-servicebus-client",
+        "selection:\n    EventID: 40300\nkeywords:\n    - 'sb://'\ncondition: selection and keywords"
     ));
 }
