@@ -15,9 +15,11 @@ use common::harness::{unavailable, validate, Query};
 use socfeed_kql::{backend, TARGETS};
 
 /// Share of corpus rules that must get at least one valid query, in percent. The three
-/// targets give 3,295 of the 3,754 rules (87.8 %) a valid query.
-/// NOTE: below the 95 % goal; Azure AD, Microsoft 365, GCP and auditd rules are unmapped.
-const MIN_VALID_SHARE: f64 = 87.5;
+/// targets give 3,442 of the 3,754 rules (91.7 %) a valid query.
+/// NOTE: below the 95 % goal. Most of the other rules read logs that no Microsoft table
+/// holds with their fields (auditd EXECVE arguments, Okta, GitHub, OpenCanary, Zeek,
+/// RPC Firewall, Microsoft 365 alert names), so they stay refused.
+const MIN_VALID_SHARE: f64 = 91.5;
 
 fn ready() -> Option<std::path::PathBuf> {
     let Some(shared) = shared_root() else {
