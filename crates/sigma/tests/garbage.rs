@@ -118,3 +118,25 @@ fn find_rule_files_walks_sorted() {
     assert_eq!(errors[0].kind, ReadErrorKind::Io);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[cfg(unix)]
+#[test]
+fn find_rule_files_follows_file_links_only() {
+    let dir = std::env::temp_dir().join(format!("socfeed-sigma-links-{}", std::process::id()));
+    let outside = std::env::temp_dir().join(format!("socfeed-sigma-links-outside-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("rules")).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("linked.yml"), "title: x\n").unwrap();
+    std::fs::write(dir.join("rules/plain.yml"), "title: x\n").unwrap();
+    std::os::unix::fs::symlink(outside.join("linked.yml"), dir.join("rules/link.yml")).unwrap();
+    std::os::unix::fs::symlink(&outside, dir.join("rules/folder-link")).unwrap();
+    std::os::unix::fs::symlink(dir.join("absent.yml"), dir.join("rules/dangling.yml")).unwrap();
+
+    let (files, errors) = socfeed_sigma::find_rule_files(&[dir.clone()]);
+    let relative: Vec<String> = files.iter().map(|f| f.strip_prefix(&dir).unwrap().display().to_string()).collect();
+    assert_eq!(relative, ["rules/link.yml", "rules/plain.yml"]);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].path.ends_with("dangling.yml"));
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::remove_dir_all(&outside).unwrap();
+}

@@ -266,9 +266,24 @@ fn walk(path: &Path, given: bool, files: &mut Vec<PathBuf>, errors: &mut Vec<Rea
         Err(e) => return errors.push(io_error(format!("cannot list the folder: {e}"))),
     };
     for entry in entries {
-        match entry {
-            Ok(entry) => walk(&entry.path(), false, files, errors),
-            Err(e) => errors.push(io_error(format!("cannot list the folder: {e}"))),
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                errors.push(io_error(format!("cannot list the folder: {e}")));
+                continue;
+            }
+        };
+
+        // The folder listing usually gives the entry's type, which saves two `stat`
+        // calls per regular file. Folders, links and unknown types take the checks above.
+        let entry_path = entry.path();
+        match entry.file_type() {
+            Ok(kind) if kind.is_file() => {
+                if is_rule_file(&entry_path) {
+                    files.push(entry_path);
+                }
+            }
+            _ => walk(&entry_path, false, files, errors),
         }
     }
 }
