@@ -6,8 +6,6 @@
 //! case-insensitive unless the value is `cased`: the pattern is lowercased once here and
 //! compared with the event value's lowercase form, which the event computes once.
 
-use memchr::memmem;
-
 use crate::lazy_regex::LazyRegex;
 use socfeed_sigma::{SigmaString, StrPart};
 
@@ -22,8 +20,9 @@ pub(crate) enum Strategy {
     Exact(Box<str>),
     Prefix(Box<str>),
     Suffix(Box<str>),
-    /// Boxed, because a finder is several times larger than the other variants.
-    Contains(Box<memmem::Finder<'static>>),
+    /// A substring. Most of these are decided by the field's automaton and never
+    /// searched for one by one, so no per-pattern searcher is built.
+    Contains(Box<str>),
     /// Inner wildcards: an anchored regex over the (lowercased unless cased) value.
     Glob(LazyRegex),
 }
@@ -69,7 +68,7 @@ impl StringMatcher {
             Strategy::Exact(literal) => (2, literal.as_bytes()),
             Strategy::Prefix(literal) => (3, literal.as_bytes()),
             Strategy::Suffix(literal) => (4, literal.as_bytes()),
-            Strategy::Contains(finder) => (5, finder.needle()),
+            Strategy::Contains(literal) => (5, literal.as_bytes()),
             Strategy::Glob(regex) => (6, regex.as_str().as_bytes()),
         };
         (self.cased, kind, text.into())
@@ -85,7 +84,7 @@ impl StringMatcher {
             Strategy::Exact(literal) => (literal.as_bytes(), Anchor::Whole),
             Strategy::Prefix(literal) => (literal.as_bytes(), Anchor::Start),
             Strategy::Suffix(literal) => (literal.as_bytes(), Anchor::End),
-            Strategy::Contains(finder) => (finder.needle(), Anchor::Anywhere),
+            Strategy::Contains(literal) => (literal.as_bytes(), Anchor::Anywhere),
             Strategy::Any | Strategy::Never | Strategy::Glob(_) => return None,
         };
         (!literal.is_empty()).then_some((literal, anchor))
@@ -106,9 +105,7 @@ impl StringMatcher {
             [StrPart::Literal(text)] => Strategy::Exact(fold(text).into()),
             [StrPart::Literal(text), StrPart::AnyChars] => Strategy::Prefix(fold(text).into()),
             [StrPart::AnyChars, StrPart::Literal(text)] => Strategy::Suffix(fold(text).into()),
-            [StrPart::AnyChars, StrPart::Literal(text), StrPart::AnyChars] => {
-                Strategy::Contains(Box::new(memmem::Finder::new(fold(text).as_bytes()).into_owned()))
-            }
+            [StrPart::AnyChars, StrPart::Literal(text), StrPart::AnyChars] => Strategy::Contains(fold(text).into()),
             _ => Strategy::Glob(glob_regex(parts, cased)?),
         };
         Ok(StringMatcher { strategy, cased })
@@ -116,8 +113,7 @@ impl StringMatcher {
 
     /// Returns a case-insensitive substring test for a literal that is already lowercase.
     pub fn contains_folded(literal: &str) -> Self {
-        let finder = memmem::Finder::new(literal.as_bytes()).into_owned();
-        StringMatcher { strategy: Strategy::Contains(Box::new(finder)), cased: false }
+        StringMatcher { strategy: Strategy::Contains(literal.into()), cased: false }
     }
 
     /// Tests a value given as written and in lowercase.
@@ -129,7 +125,7 @@ impl StringMatcher {
             Strategy::Exact(literal) => text == &**literal,
             Strategy::Prefix(literal) => text.starts_with(&**literal),
             Strategy::Suffix(literal) => text.ends_with(&**literal),
-            Strategy::Contains(finder) => finder.find(text.as_bytes()).is_some(),
+            Strategy::Contains(literal) => memchr::memmem::find(text.as_bytes(), literal.as_bytes()).is_some(),
             Strategy::Glob(regex) => regex.is_match(text),
         }
     }

@@ -169,7 +169,15 @@ impl FieldScan {
 
         // Every occurrence counts (a suffix test needs the one at the end), so the
         // automaton reports overlapping matches, which needs the standard match kind.
-        let builder = AhoCorasick::builder().match_kind(MatchKind::Standard).kind(Some(AhoCorasickKind::ContiguousNFA)).build(&patterns);
+        // Dense transitions for the start state and its children only: deeper dense
+        // states made the CommandLine automaton (about 11,000 literals) slower to build
+        // (64 ms against 51 ms, single runs on a loaded 2-core machine) with no
+        // measurable gain in scan time on the attack samples.
+        let builder = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .dense_depth(2)
+            .build(&patterns);
         let literals = match builder {
             Ok(automaton) => Some(automaton),
             // An automaton beyond the crate's size limits: test every atom one by one.
