@@ -2,6 +2,13 @@
 
 mod commands;
 
+// Rule loading and the hunt allocate many small strings and vectors on every thread.
+// With mimalloc, a full hunt over the SigmaHQ rules and the EVTX attack samples took
+// about 15% less CPU time than with glibc's allocator (bench/hunt.sh, 2-core machine).
+// Transparent huge pages stay off (`no_thp`): with them, peak memory nearly doubled.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
