@@ -457,7 +457,7 @@ fn require_search(field: &str, test: &ValueTest) -> Result<(), Unfaithful> {
     let xml_safe = |text: &str| !text.contains(['&', '<', '>']);
     let searchable = match test {
         ValueTest::String { pattern, .. } => {
-            // A pattern that starts and ends with `*` searches, whatever wildcards it holds inside.
+            // A pattern that starts and ends with `*` searches, whatever wildcards it contains inside.
             let searches = matches!(pattern.parts.first(), Some(StrPart::AnyChars)) && matches!(pattern.parts.last(), Some(StrPart::AnyChars));
             let literals_safe = pattern.parts.iter().all(|part| !matches!(part, StrPart::Literal(text) if !xml_safe(text)));
             searches && literals_safe && shape(pattern) != Shape::Any

@@ -1,6 +1,8 @@
-//! The `sentinel` target: Microsoft Sentinel queries over native tables
-//! (`SecurityEvent`, `WindowsEvent`, `AWSCloudTrail`, `AzureActivity`, `Syslog`), for
-//! log sources that ASIM does not model. Each conversion names the table and the data
+//! The `sentinel` target: Microsoft Sentinel queries over native tables, for log
+//! sources that ASIM does not model: Windows channels (`SecurityEvent`, `WindowsEvent`,
+//! `Event`), `Syslog`, cloud audit logs (`AWSCloudTrail`, `AzureActivity`,
+//! `GCPAuditLogs`, `AKSAudit`, `OfficeActivity`) and Entra ID logs (`SigninLogs`,
+//! `AuditLogs`, `AADUserRiskEvents`). Each conversion names the table and the data
 //! connector that fills it.
 //!
 //! What the target models lives in `data/sentinel-native.toml`. Windows events keep
