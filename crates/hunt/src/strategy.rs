@@ -23,8 +23,9 @@ pub(crate) enum Strategy {
     /// A substring. Most of these are decided by the field's automaton and never
     /// searched for one by one, so no per-pattern searcher is built.
     Contains(Box<str>),
-    /// Inner wildcards: an anchored regex over the (lowercased unless cased) value.
-    Glob(LazyRegex),
+    /// Inner wildcards: an anchored regex over the (lowercased unless cased) value, and
+    /// its longest literal part as the regex reads it, which every match contains.
+    Glob(LazyRegex, Box<str>),
 }
 
 /// The position a literal must have in the value for its test to pass.
@@ -69,7 +70,7 @@ impl StringMatcher {
             Strategy::Prefix(literal) => (3, literal.as_bytes()),
             Strategy::Suffix(literal) => (4, literal.as_bytes()),
             Strategy::Contains(literal) => (5, literal.as_bytes()),
-            Strategy::Glob(regex) => (6, regex.as_str().as_bytes()),
+            Strategy::Glob(regex, _) => (6, regex.as_str().as_bytes()),
         };
         (self.cased, kind, text.into())
     }
@@ -85,9 +86,18 @@ impl StringMatcher {
             Strategy::Prefix(literal) => (literal.as_bytes(), Anchor::Start),
             Strategy::Suffix(literal) => (literal.as_bytes(), Anchor::End),
             Strategy::Contains(literal) => (literal.as_bytes(), Anchor::Anywhere),
-            Strategy::Any | Strategy::Never | Strategy::Glob(_) => return None,
+            Strategy::Any | Strategy::Never | Strategy::Glob(..) => return None,
         };
         (!literal.is_empty()).then_some((literal, anchor))
+    }
+
+    /// Returns a non-empty, case-folded literal that the lowercase form of every value
+    /// this test accepts contains, for a glob that the field's automaton can gate.
+    pub fn glob_gate(&self) -> Option<&[u8]> {
+        match &self.strategy {
+            Strategy::Glob(_, literal) if !self.cased && !literal.is_empty() => Some(literal.as_bytes()),
+            _ => None,
+        }
     }
 
     /// Compiles a pattern; fails only when a glob regex is refused by the regex parser.
@@ -106,7 +116,7 @@ impl StringMatcher {
             [StrPart::Literal(text), StrPart::AnyChars] => Strategy::Prefix(fold(text).into()),
             [StrPart::AnyChars, StrPart::Literal(text)] => Strategy::Suffix(fold(text).into()),
             [StrPart::AnyChars, StrPart::Literal(text), StrPart::AnyChars] => Strategy::Contains(fold(text).into()),
-            _ => Strategy::Glob(glob_regex(parts, cased)?),
+            _ => Strategy::Glob(glob_regex(parts, cased)?, longest_literal(parts, cased).into()),
         };
         Ok(StringMatcher { strategy, cased })
     }
@@ -126,8 +136,22 @@ impl StringMatcher {
             Strategy::Prefix(literal) => text.starts_with(&**literal),
             Strategy::Suffix(literal) => text.ends_with(&**literal),
             Strategy::Contains(literal) => memchr::memmem::find(text.as_bytes(), literal.as_bytes()).is_some(),
-            Strategy::Glob(regex) => regex.is_match(text),
+            Strategy::Glob(regex, _) => regex.is_match(text),
         }
+    }
+}
+
+/// Returns the longest literal part of a pattern, folded as `glob_regex` folds it.
+fn longest_literal(parts: &[StrPart], cased: bool) -> String {
+    let literals = parts.iter().filter_map(|part| match part {
+        StrPart::Literal(text) => Some(text),
+        _ => None,
+    });
+    let longest = literals.max_by_key(|text| text.len()).map_or("", String::as_str);
+    if cased {
+        longest.to_owned()
+    } else {
+        longest.to_lowercase()
     }
 }
 
@@ -169,8 +193,8 @@ mod tests {
         assert!(matches!(matcher("abc*", false).strategy, Strategy::Prefix(_)));
         assert!(matches!(matcher("*abc", false).strategy, Strategy::Suffix(_)));
         assert!(matches!(matcher("*abc*", false).strategy, Strategy::Contains(_)));
-        assert!(matches!(matcher("a*c", false).strategy, Strategy::Glob(_)));
-        assert!(matches!(matcher("a?c", false).strategy, Strategy::Glob(_)));
+        assert!(matches!(matcher("a*c", false).strategy, Strategy::Glob(..)));
+        assert!(matches!(matcher("a?c", false).strategy, Strategy::Glob(..)));
     }
 
     #[test]
@@ -189,6 +213,14 @@ mod tests {
         assert!(matches("a*c", false, "a\nc"));
         assert!(matches("a.b*", false, "a.bc"));
         assert!(!matches("a.b*", false, "axbc"));
+    }
+
+    #[test]
+    fn glob_gate_is_longest_folded_literal() {
+        assert_eq!(matcher("a*BCD?e", false).glob_gate(), Some(&b"bcd"[..]));
+        assert_eq!(matcher("*x*", false).glob_gate(), None);
+        assert_eq!(matcher("a*BCD?e", true).glob_gate(), None);
+        assert_eq!(matcher("?*?", false).glob_gate(), None);
     }
 
     #[test]

@@ -230,3 +230,20 @@ fn keywords_in_negations_and_lists() {
     assert!(!fires(&set, serde_json::json!({"Channel": "System", "EventID": 7045, "ImagePath": "C:\\psexec.exe"})));
     assert!(fires(&set, serde_json::json!({"Channel": "System", "EventID": 7045, "ImagePath": null})));
 }
+
+#[test]
+fn inner_wildcards_gated_by_literal() {
+    // A glob runs only on values where the scan found its longest literal part, here
+    // `\system32\`, which a plain substring test on the same field also uses. In Sigma,
+    // `\*` is a literal star, so a wildcard after a backslash is written `\\*`.
+    let detection = "    glob:\n        Image: 'C:\\Windows\\\\*\\System32\\\\*.exe'\n    plain:\n        CommandLine|contains: '\\system32\\'\n        Image|contains: '\\system32\\'\n    condition: glob or plain";
+    let set = rule_set(PROCESS, detection);
+    assert!(fires(&set, process(serde_json::json!({"Image": "c:\\windows\\x\\SYSTEM32\\cmd.EXE"}))));
+    assert!(!fires(&set, process(serde_json::json!({"Image": "c:\\windows\\SYSTEM32\\cmd.EXE"}))));
+    assert!(!fires(&set, process(serde_json::json!({"Image": "d:\\windows\\x\\system32\\cmd.exe"}))));
+    assert!(!fires(&set, process(serde_json::json!({"Image": "c:\\windows\\x\\system64\\cmd.exe"}))));
+
+    let cased = rule_set(PROCESS, "    selection:\n        Image|cased: 'C:\\Windows\\\\*\\CMD.exe'\n    condition: selection");
+    assert!(fires(&cased, process(serde_json::json!({"Image": "C:\\Windows\\System32\\CMD.exe"}))));
+    assert!(!fires(&cased, process(serde_json::json!({"Image": "C:\\Windows\\System32\\cmd.exe"}))));
+}

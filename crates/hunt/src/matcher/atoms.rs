@@ -137,34 +137,51 @@ pub(super) struct FieldScan {
     pub literals: Option<AhoCorasick>,
     /// For each automaton pattern, the atoms it decides and where it must occur.
     pub pattern_atoms: Vec<Vec<(AtomId, Anchor)>>,
+    /// For each automaton pattern, the indexes in `gated` of the globs that need it.
+    pub pattern_gates: Vec<Vec<usize>>,
+    /// Globs tested only on values where the automaton found their longest literal.
+    pub gated: Vec<(AtomId, StringMatcher)>,
     /// Atoms the automaton does not decide, tested one by one.
     pub direct: Vec<(AtomId, StringMatcher)>,
 }
 
 impl FieldScan {
-    fn new(atoms: &[(AtomId, &StringMatcher)]) -> FieldScan {
+    fn new<'a>(atoms: &[(AtomId, &'a StringMatcher)]) -> FieldScan {
         let mut patterns: Vec<&[u8]> = Vec::new();
         let mut pattern_ids: HashMap<&[u8], usize> = HashMap::new();
         let mut pattern_atoms: Vec<Vec<(AtomId, Anchor)>> = Vec::new();
+        let mut pattern_gates: Vec<Vec<usize>> = Vec::new();
+        let mut gated = Vec::new();
         let mut direct = Vec::new();
+        // Returns the index of a literal in `patterns`, adding it when new.
+        let mut pattern_of = |literal: &'a [u8], atoms: &mut Vec<Vec<(AtomId, Anchor)>>, gates: &mut Vec<Vec<usize>>| {
+            *pattern_ids.entry(literal).or_insert_with(|| {
+                patterns.push(literal);
+                atoms.push(Vec::new());
+                gates.push(Vec::new());
+                patterns.len() - 1
+            })
+        };
 
         for &(id, matcher) in atoms {
-            let Some((literal, anchor)) = matcher.folded_literal() else {
+            if let Some((literal, anchor)) = matcher.folded_literal() {
+                let pattern = pattern_of(literal, &mut pattern_atoms, &mut pattern_gates);
+                if let Some(list) = pattern_atoms.get_mut(pattern) {
+                    list.push((id, anchor));
+                }
+            } else if let Some(literal) = matcher.glob_gate() {
+                let pattern = pattern_of(literal, &mut pattern_atoms, &mut pattern_gates);
+                if let Some(list) = pattern_gates.get_mut(pattern) {
+                    list.push(gated.len());
+                }
+                gated.push((id, matcher.clone()));
+            } else {
                 direct.push((id, matcher.clone()));
-                continue;
-            };
-            let pattern = *pattern_ids.entry(literal).or_insert_with(|| {
-                patterns.push(literal);
-                pattern_atoms.push(Vec::new());
-                patterns.len() - 1
-            });
-            if let Some(list) = pattern_atoms.get_mut(pattern) {
-                list.push((id, anchor));
             }
         }
 
         if patterns.is_empty() {
-            return FieldScan { literals: None, pattern_atoms, direct };
+            return FieldScan { literals: None, pattern_atoms, pattern_gates, gated, direct };
         }
 
         // Every occurrence counts (a suffix test needs the one at the end), so the
@@ -183,9 +200,9 @@ impl FieldScan {
             // An automaton beyond the crate's size limits: test every atom one by one.
             Err(_) => {
                 let direct = atoms.iter().map(|&(id, matcher)| (id, matcher.clone())).collect();
-                return FieldScan { literals: None, pattern_atoms: Vec::new(), direct };
+                return FieldScan { literals: None, direct, ..FieldScan::default() };
             }
         };
-        FieldScan { literals, pattern_atoms, direct }
+        FieldScan { literals, pattern_atoms, pattern_gates, gated, direct }
     }
 }

@@ -87,6 +87,12 @@ impl FieldScan {
                         hits.insert(atom);
                     }
                 }
+                let gates = self.pattern_gates.get(found.pattern().as_usize()).map_or(&[][..], Vec::as_slice);
+                for (atom, matcher) in gates.iter().filter_map(|&index| self.gated.get(index)) {
+                    if !hits.contains(*atom) && matcher.is_match(text, lower) {
+                        hits.insert(*atom);
+                    }
+                }
             }
         }
         for (atom, matcher) in &self.direct {
