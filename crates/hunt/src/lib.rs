@@ -24,5 +24,6 @@ pub use error::HuntError;
 pub use event::{Event, EventBuilder, FieldTable};
 pub use hunt::{hunt, scan_file, FileOutcome, HuntReport, Scanner, TimeWindow};
 pub use logsource::LogSourceTable;
+pub use matcher::placeholder::Placeholders;
 pub use matcher::RuleInfo;
 pub use ruleset::{RejectKind, Rejection, RuleFilter, RuleSet};

@@ -12,6 +12,7 @@ use crate::event::{Event, EventBuilder, FieldTable};
 use crate::logsource::{LogSourceTable, ServiceId};
 use crate::matcher::atoms::{Interner, ScanPlan};
 use crate::matcher::hits::BitSet;
+use crate::matcher::placeholder::Placeholders;
 use crate::matcher::{compile_rule, CompiledRule, RuleInfo};
 use crate::Detection;
 
@@ -25,6 +26,9 @@ pub struct RuleFilter {
     pub ids: Vec<String>,
     /// Substrings of the rule path, any of which keeps a rule; empty keeps every rule.
     pub path_contains: Vec<String>,
+    /// Values of `expand` placeholders by name. A rule that uses a placeholder without
+    /// values is rejected rather than run with the placeholder matching nothing.
+    pub placeholders: Placeholders,
 }
 
 impl RuleFilter {
@@ -49,7 +53,8 @@ pub enum RejectKind {
     Unsupported,
     /// The log source has no mapping to Windows event logs.
     NoLogSource,
-    /// A value does not compile (a regex that neither regex engine accepts).
+    /// A value does not compile (a regex that neither regex engine accepts, or an
+    /// `expand` placeholder without values).
     Compile,
 }
 
@@ -95,7 +100,7 @@ impl RuleSet {
     pub fn load(paths: &[PathBuf], filter: &RuleFilter) -> RuleSet {
         let (files, find_errors) = socfeed_sigma::find_rule_files(paths);
         let table = LogSourceTable::windows();
-        let tables = Interner::default();
+        let tables = Interner::new(filter.placeholders.clone());
 
         let per_file: Vec<Vec<Outcome>> = files
             .par_iter()
@@ -127,7 +132,7 @@ impl RuleSet {
     /// compile in parallel; their order in the set stays the order given.
     pub fn compile(rules: Vec<(PathBuf, Rule)>, filter: &RuleFilter) -> RuleSet {
         let table = LogSourceTable::windows();
-        let tables = Interner::default();
+        let tables = Interner::new(filter.placeholders.clone());
         let outcomes: Vec<Outcome> =
             rules.into_par_iter().map(|(path, rule)| Outcome::of(path, &rule, filter, table, &tables)).collect();
         RuleSet::assemble(outcomes.into_iter(), table, tables)

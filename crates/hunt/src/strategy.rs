@@ -14,9 +14,6 @@ use socfeed_sigma::{SigmaString, StrPart};
 pub(crate) enum Strategy {
     /// `*`: every value, empty or not.
     Any,
-    /// The pattern contains an `expand` placeholder that no pipeline filled in.
-    /// NOTE: such a value matches nothing; the hunt has no placeholder values to expand.
-    Never,
     Exact(Box<str>),
     Prefix(Box<str>),
     Suffix(Box<str>),
@@ -65,7 +62,6 @@ impl StringMatcher {
     pub fn key(&self) -> StrategyKey {
         let (kind, text): (u8, &[u8]) = match &self.strategy {
             Strategy::Any => (0, b""),
-            Strategy::Never => (1, b""),
             Strategy::Exact(literal) => (2, literal.as_bytes()),
             Strategy::Prefix(literal) => (3, literal.as_bytes()),
             Strategy::Suffix(literal) => (4, literal.as_bytes()),
@@ -86,7 +82,7 @@ impl StringMatcher {
             Strategy::Prefix(literal) => (literal.as_bytes(), Anchor::Start),
             Strategy::Suffix(literal) => (literal.as_bytes(), Anchor::End),
             Strategy::Contains(literal) => (literal.as_bytes(), Anchor::Anywhere),
-            Strategy::Any | Strategy::Never | Strategy::Glob(..) => return None,
+            Strategy::Any | Strategy::Glob(..) => return None,
         };
         (!literal.is_empty()).then_some((literal, anchor))
     }
@@ -100,13 +96,15 @@ impl StringMatcher {
         }
     }
 
-    /// Compiles a pattern; fails only when a glob regex is refused by the regex parser.
+    /// Compiles a pattern; fails when a glob regex is refused by the regex parser or when
+    /// the pattern still holds an `expand` placeholder.
     pub fn new(pattern: &SigmaString, cased: bool) -> Result<Self, String> {
         let fold = |text: &str| if cased { text.to_owned() } else { text.to_lowercase() };
         let parts = &pattern.parts;
 
+        // The rule compiler expands placeholders first (see `matcher/placeholder.rs`).
         if parts.iter().any(|p| matches!(p, StrPart::Placeholder(_))) {
-            return Ok(StringMatcher { strategy: Strategy::Never, cased });
+            return Err("an `expand` placeholder was left unexpanded".to_owned());
         }
 
         let strategy = match parts.as_slice() {
@@ -131,7 +129,6 @@ impl StringMatcher {
         let text = if self.cased { value } else { lower };
         match &self.strategy {
             Strategy::Any => true,
-            Strategy::Never => false,
             Strategy::Exact(literal) => text == &**literal,
             Strategy::Prefix(literal) => text.starts_with(&**literal),
             Strategy::Suffix(literal) => text.ends_with(&**literal),

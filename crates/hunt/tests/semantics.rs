@@ -247,3 +247,37 @@ fn inner_wildcards_gated_by_literal() {
     assert!(fires(&cased, process(serde_json::json!({"Image": "C:\\Windows\\System32\\CMD.exe"}))));
     assert!(!fires(&cased, process(serde_json::json!({"Image": "C:\\Windows\\System32\\cmd.exe"}))));
 }
+
+fn rule_with_filter(detection: &str, filter: &RuleFilter) -> RuleSet {
+    let text = format!("title: Test rule\nlogsource:\n{PROCESS}\ndetection:\n{detection}\nlevel: high\n");
+    let file = read_str(Path::new("test.yml"), text);
+    assert!(file.errors.is_empty(), "{:?}", file.errors);
+    let rules = file
+        .documents
+        .into_iter()
+        .filter_map(|d| match d {
+            Document::Rule(rule) => Some((PathBuf::from("test.yml"), *rule)),
+            _ => None,
+        })
+        .collect();
+    RuleSet::compile(rules, filter)
+}
+
+#[test]
+fn expand_placeholders_need_values() {
+    let detection = "    selection:\n        Image|endswith: '\\cmd.exe'\n    filter:\n        ParentImage|contains|expand: '%known_tools%'\n    condition: selection and not filter";
+
+    let without = rule_with_filter(detection, &RuleFilter::default());
+    assert!(without.loaded.is_empty());
+    assert_eq!(without.rejected.len(), 1);
+    assert_eq!(without.rejected[0].kind, socfeed_hunt::RejectKind::Compile);
+    assert!(without.rejected[0].reason.contains("%known_tools%"), "{}", without.rejected[0].reason);
+
+    let mut filter = RuleFilter::default();
+    filter.placeholders.insert("known_tools".into(), vec!["\\Tool.exe".into(), "\\other.exe".into()]);
+    let with = rule_with_filter(detection, &filter);
+    assert!(with.rejected.is_empty(), "{:?}", with.rejected);
+    assert!(fires(&with, process(serde_json::json!({"Image": "C:\\cmd.exe", "ParentImage": "C:\\x.exe"}))));
+    assert!(!fires(&with, process(serde_json::json!({"Image": "C:\\cmd.exe", "ParentImage": "C:\\TOOL.exe"}))));
+    assert!(!fires(&with, process(serde_json::json!({"Image": "C:\\cmd.exe", "ParentImage": "D:\\other.exe"}))));
+}

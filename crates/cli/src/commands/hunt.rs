@@ -7,7 +7,7 @@ use std::time::Instant;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use socfeed_hunt::output;
-use socfeed_hunt::{HuntReport, RuleFilter, RuleSet, Scanner, TimeWindow};
+use socfeed_hunt::{HuntReport, Placeholders, RuleFilter, RuleSet, Scanner, TimeWindow};
 use socfeed_sigma::{Level, Status};
 
 #[derive(clap::Args)]
@@ -46,6 +46,11 @@ pub struct Args {
     #[arg(long = "rule-path", value_name = "TEXT")]
     rule_paths: Vec<String>,
 
+    /// Value of an `expand` placeholder, as NAME=VALUE (`known_dcs=DC01`); repeat it for
+    /// more values or names. Rules using a placeholder without values do not run.
+    #[arg(long = "placeholder", value_name = "NAME=VALUE", value_parser = parse_placeholder)]
+    placeholders: Vec<(String, String)>,
+
     /// Match only events at or after this time (2024-01-02, 2024-01-02 03:04:05 UTC, or RFC 3339).
     #[arg(long, value_name = "TIME", value_parser = TimeWindow::parse_bound)]
     from: Option<chrono::DateTime<chrono::Utc>>,
@@ -75,6 +80,15 @@ fn parse_level(text: &str) -> Result<Level, String> {
     Level::from_name(text).ok_or_else(|| format!("invalid level `{text}`: expected informational, low, medium, high or critical"))
 }
 
+fn parse_placeholder(text: &str) -> Result<(String, String), String> {
+    let (name, value) = text.split_once('=').ok_or_else(|| format!("invalid placeholder `{text}`: expected NAME=VALUE"))?;
+    let name = name.trim().trim_matches('%');
+    if name.is_empty() {
+        return Err(format!("invalid placeholder `{text}`: the name is empty"));
+    }
+    Ok((name.to_owned(), value.to_owned()))
+}
+
 fn parse_status(text: &str) -> Result<Status, String> {
     Status::from_name(text)
         .ok_or_else(|| format!("invalid status `{text}`: expected stable, test, experimental, deprecated or unsupported"))
@@ -86,6 +100,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         statuses: args.status.clone(),
         ids: args.rule_ids.clone(),
         path_contains: args.rule_paths.clone(),
+        placeholders: placeholder_values(&args.placeholders),
     };
 
     let load_start = Instant::now();
@@ -142,6 +157,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
     print_summary(&report, &scanner.rules, loaded, load_time, args.list_rejected);
     Ok(ExitCode::SUCCESS)
+}
+
+fn placeholder_values(pairs: &[(String, String)]) -> Placeholders {
+    let mut values = Placeholders::new();
+    for (name, value) in pairs {
+        values.entry(name.clone()).or_default().push(value.clone());
+    }
+    values
 }
 
 fn print_summary(report: &HuntReport, rules: &RuleSet, loaded: usize, load_time: std::time::Duration, list_rejected: bool) {

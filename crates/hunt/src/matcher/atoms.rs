@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rayon::prelude::*;
 
+use super::placeholder::Placeholders;
 use super::value::RegexTest;
 use crate::event::{FieldId, FieldTable, KEYWORDS};
 use crate::strategy::{Anchor, StrategyKey, StringMatcher};
@@ -71,6 +72,8 @@ impl AtomTable {
 /// lock only for one table lookup, so the threads rarely wait.
 #[derive(Debug, Default)]
 pub(crate) struct Interner {
+    /// Values of `expand` placeholders, given by the user.
+    pub placeholders: Placeholders,
     fields: Mutex<FieldTable>,
     atoms: Mutex<AtomTable>,
     /// Regexes by source and flags, so that a rule compiled for several event kinds
@@ -79,6 +82,10 @@ pub(crate) struct Interner {
 }
 
 impl Interner {
+    pub fn new(placeholders: Placeholders) -> Interner {
+        Interner { placeholders, ..Interner::default() }
+    }
+
     pub fn field(&self, name: &str) -> FieldId {
         lock(&self.fields).intern(name)
     }

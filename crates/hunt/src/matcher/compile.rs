@@ -7,6 +7,7 @@ use socfeed_sigma::reader::wildcard_match;
 use socfeed_sigma::{Condition, Join, OfTarget, Quantifier, Rule, SigmaString, StrPart, ValueTest};
 
 use super::atoms::Interner;
+use super::placeholder;
 use super::value::Network;
 use super::{Cond, CompiledRule, Item, RuleInfo, Selection, Test};
 use crate::event::{FieldId, KEYWORDS};
@@ -109,6 +110,13 @@ fn compile_test(
     intern: &mut dyn FnMut(&str) -> u32,
 ) -> Result<Test, String> {
     Ok(match test {
+        ValueTest::String { pattern, cased } if pattern.parts.iter().any(|p| matches!(p, StrPart::Placeholder(_))) => {
+            let alternatives = placeholder::expand(pattern, &tables.placeholders)?
+                .into_iter()
+                .map(|pattern| compile_test(&ValueTest::String { pattern, cased: *cased }, field, tables, intern))
+                .collect::<Result<_, _>>()?;
+            Test::AnyOf(alternatives)
+        }
         ValueTest::String { pattern, cased } => {
             let matcher = StringMatcher::new(pattern, *cased)?;
             Test::Atom(tables.atom(field.unwrap_or(KEYWORDS), matcher))

@@ -8,6 +8,7 @@
 pub(crate) mod atoms;
 mod compile;
 pub(crate) mod hits;
+pub(crate) mod placeholder;
 mod required;
 mod trigger;
 pub(crate) mod value;
