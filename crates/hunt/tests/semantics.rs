@@ -281,3 +281,13 @@ fn expand_placeholders_need_values() {
     assert!(!fires(&with, process(serde_json::json!({"Image": "C:\\cmd.exe", "ParentImage": "C:\\TOOL.exe"}))));
     assert!(!fires(&with, process(serde_json::json!({"Image": "C:\\cmd.exe", "ParentImage": "D:\\other.exe"}))));
 }
+
+#[test]
+fn oversized_regex_rejects_its_rule() {
+    let detection = "    selection:\n        CommandLine|re: '\\w{1000}\\w{1000}'\n    condition: selection";
+    let set = rule_with_filter(detection, &RuleFilter::default());
+    assert!(set.loaded.is_empty());
+    assert_eq!(set.rejected.len(), 1);
+    assert_eq!(set.rejected[0].kind, socfeed_hunt::RejectKind::Compile);
+    assert!(set.rejected[0].reason.contains("size limit"), "{}", set.rejected[0].reason);
+}
