@@ -127,6 +127,35 @@ fn proxy_and_webserver() {
 }
 
 #[test]
+fn zeek_dns() {
+    insta::assert_snapshot!(snap(
+        "product: zeek\nservice: dns",
+        "selection:\n    query|endswith: '.onion'\n    qtype_name: 'TXT'\nfilter:\n    id.resp_p: 137\ncondition: selection and not filter"
+    ));
+}
+
+#[test]
+fn zeek_http() {
+    insta::assert_snapshot!(snap(
+        "product: zeek\nservice: http",
+        "selection:\n    user_agent|contains: 'WebDAV'\n    method: 'PUT'\n    status_code: 201\nfilter:\n    id.resp_h|cidr: '10.0.0.0/8'\ncondition: selection and not filter"
+    ));
+}
+
+#[test]
+fn zeek_http_uri_is_refused() {
+    insta::assert_snapshot!(snap("product: zeek\nservice: http", "selection:\n    uri: '/wsman'\ncondition: selection"));
+}
+
+#[test]
+fn proxy_uri_extension() {
+    insta::assert_snapshot!(snap(
+        "category: proxy",
+        "selection:\n    c-uri-extension:\n        - 'exe'\n        - 'hta'\n    cs-host|endswith: '.top'\ncondition: selection"
+    ));
+}
+
+#[test]
 fn modifier_windash() {
     insta::assert_snapshot!(snap(WIN_PROC, "selection:\n    CommandLine|windash|contains: '-enc '\ncondition: selection"));
 }
