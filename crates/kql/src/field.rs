@@ -36,7 +36,13 @@ pub struct ItemConverter<'a> {
 /// the expression stands for the Sigma field name.
 pub const ANY_FIELD: &str = "*";
 
+/// The `keywords` value of a mapping entry that searches all the row's columns.
+pub const ALL_COLUMNS: &str = "*";
 
+/// The column a query computes for an [`ALL_COLUMNS`] search: the row's columns as one
+/// JSON object, in text form.
+const ALL_COLUMNS_ALIAS: &str = "EventText";
+const ALL_COLUMNS_EXPR: &str = "tostring(pack_all())";
 
 /// A mapped field: the KQL text that stands for it and what it may hold.
 struct Column<'a> {
@@ -139,9 +145,22 @@ impl<'a> ItemConverter<'a> {
                 format!("the rule searches keywords without a field; {} has no raw event text column for {}", self.target, self.logsource),
             ));
         };
-        self.add_caveat(format!(
-            "Keywords are searched in {text}, the raw event text; a value matches wherever it occurs in the event, field names included."
-        ));
+        let text = if text == ALL_COLUMNS {
+            // Computed before any field alias, so that the JSON holds only the source's
+            // own columns.
+            if !self.extends.iter().any(|(name, _)| name == ALL_COLUMNS_ALIAS) {
+                self.extends.insert(0, (ALL_COLUMNS_ALIAS.to_string(), ALL_COLUMNS_EXPR.to_string()));
+            }
+            self.add_caveat(format!(
+                "Keywords are searched in {ALL_COLUMNS_ALIAS}, the row's columns as JSON text ({ALL_COLUMNS_EXPR}); a value matches inside one column's name or value, but not across two columns."
+            ));
+            ALL_COLUMNS_ALIAS
+        } else {
+            self.add_caveat(format!(
+                "Keywords are searched in {text}, the raw event text; a value matches wherever it occurs in the event, field names included."
+            ));
+            text
+        };
 
         let mut tests = Vec::with_capacity(item.tests.len());
         for test in &item.tests {

@@ -64,7 +64,8 @@ pub struct LogsourceMapping {
     #[serde(default)]
     pub caveats: Vec<String>,
     /// The string expression holding the raw event text, which keyword (field-less)
-    /// values search; without it a rule with keywords is refused.
+    /// values search; without it a rule with keywords is refused. `*` stands for the
+    /// JSON text of all the row's columns, for sources without a raw-event column.
     pub keywords: Option<String>,
     /// Whether `keywords` is the event text as written (a syslog message) rather than
     /// XML or JSON, which store some characters escaped. Only then may a keyword

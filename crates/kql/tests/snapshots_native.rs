@@ -127,6 +127,14 @@ fn auditlogs_activity_and_targets() {
 }
 
 #[test]
+fn activitylogs_keywords_search_all_columns() {
+    insta::assert_snapshot!(snap(
+        "product: azure\nservice: activitylogs",
+        "keywords:\n    - 'Microsoft.Compute/virtualMachines/write'\n    - 'Microsoft.Resources/deployments/write'\nselection:\n    operationName|startswith: 'MICROSOFT.'\ncondition: keywords and selection"
+    ));
+}
+
+#[test]
 fn risk_detection() {
     insta::assert_snapshot!(snap("product: azure\nservice: riskdetection", "selection:\n    riskEventType: 'unlikelyTravel'\ncondition: selection"));
 }
