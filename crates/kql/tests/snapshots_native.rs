@@ -127,6 +127,19 @@ fn auditlogs_activity_and_targets() {
 }
 
 #[test]
+fn auditlogs_target_resources_equality_is_refused() {
+    insta::assert_snapshot!(snap("product: azure\nservice: auditlogs", "selection:\n    properties.targetResources: 'Admins'\ncondition: selection"));
+}
+
+#[test]
+fn auditlogs_properties_target_resources() {
+    insta::assert_snapshot!(snap(
+        "product: azure\nservice: auditlogs",
+        "selection:\n    operationName: 'Add member to role'\n    properties.targetResources|contains:\n        - 'Admins'\n        - 'Administrator'\ncondition: selection"
+    ));
+}
+
+#[test]
 fn activitylogs_keywords_search_all_columns() {
     insta::assert_snapshot!(snap(
         "product: azure\nservice: activitylogs",
