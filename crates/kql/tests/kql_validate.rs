@@ -15,11 +15,11 @@ use common::harness::{unavailable, validate, Query};
 use socfeed_kql::{backend, TARGETS};
 
 /// Share of corpus rules that must get at least one valid query, in percent. The three
-/// targets give 3,442 of the 3,754 rules (91.7 %) a valid query.
+/// targets give 3,454 of the 3,754 rules (92.0 %) a valid query.
 /// NOTE: below the 95 % goal. Most of the other rules read logs whose fields no
-/// Microsoft table has (auditd EXECVE arguments, Okta, GitHub, OpenCanary, Zeek, RPC
-/// Firewall, Microsoft 365 alert names), so they stay refused.
-const MIN_VALID_SHARE: f64 = 91.5;
+/// Microsoft table has (auditd EXECVE arguments, Okta, GitHub, OpenCanary, Zeek SMB and
+/// DCE-RPC, RPC Firewall, Microsoft 365 and PIM alert names), so they stay refused.
+const MIN_VALID_SHARE: f64 = 91.9;
 
 fn ready() -> Option<std::path::PathBuf> {
     let Some(shared) = shared_root() else {
