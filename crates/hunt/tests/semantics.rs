@@ -291,3 +291,17 @@ fn oversized_regex_rejects_its_rule() {
     assert_eq!(set.rejected[0].kind, socfeed_hunt::RejectKind::Compile);
     assert!(set.rejected[0].reason.contains("size limit"), "{}", set.rejected[0].reason);
 }
+
+#[test]
+fn long_literals_checked_past_prefix() {
+    // The scan's automaton holds only the first bytes of long literals; the rest of each
+    // literal must still match, at the right place.
+    let detection = "    selection:\n        CommandLine|contains: 'abcdefghijklmnopqrstuvwxyz-one'\n    ending:\n        CommandLine|endswith: 'abcdefghijklmnopqrstuvwxyz-two'\n    condition: selection or ending";
+    let set = rule_set(PROCESS, detection);
+    assert!(fires(&set, process(serde_json::json!({"CommandLine": "x ABCDEFGHIJKLMNOPQRSTUVWXYZ-ONE y"}))));
+    assert!(!fires(&set, process(serde_json::json!({"CommandLine": "x abcdefghijklmnopqrstuvwxyz-on"}))));
+    assert!(!fires(&set, process(serde_json::json!({"CommandLine": "abcdefghijklmnopqrstuvwxyz-three"}))));
+    assert!(fires(&set, process(serde_json::json!({"CommandLine": "abcdefghijklmnopqrstuvwxyz-one abcdefghijklmnopqrstuvwxyz-two"}))));
+    assert!(fires(&set, process(serde_json::json!({"CommandLine": "x abcdefghijklmnopqrstuvwxyz-two"}))));
+    assert!(!fires(&set, process(serde_json::json!({"CommandLine": "x abcdefghijklmnopqrstuvwxyz-two y"}))));
+}

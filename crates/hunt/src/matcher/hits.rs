@@ -77,21 +77,36 @@ impl ScanPlan {
 }
 
 impl FieldScan {
+    /// Adds the atoms that an occurrence of a literal at `start..end` passes to `hits`.
+    fn literal_found(&self, literal: usize, start: usize, end: usize, text: &str, lower: &str, hits: &mut Hits) {
+        let atoms = self.pattern_atoms.get(literal).map_or(&[][..], Vec::as_slice);
+        for &(atom, anchor) in atoms {
+            if anchor.accepts(start, end, lower.len()) {
+                hits.insert(atom);
+            }
+        }
+        let gates = self.pattern_gates.get(literal).map_or(&[][..], Vec::as_slice);
+        for (atom, matcher) in gates.iter().filter_map(|&index| self.gated.get(index)) {
+            if !hits.contains(*atom) && matcher.is_match(text, lower) {
+                hits.insert(*atom);
+            }
+        }
+    }
+
     /// Adds the atoms that one value passes to `hits`.
     fn scan_value(&self, text: &str, lower: &str, hits: &mut Hits) {
         if let Some(automaton) = &self.literals {
             for found in automaton.find_overlapping_iter(lower) {
-                let atoms = self.pattern_atoms.get(found.pattern().as_usize()).map_or(&[][..], Vec::as_slice);
-                for &(atom, anchor) in atoms {
-                    if anchor.accepts(found.start(), found.end(), lower.len()) {
-                        hits.insert(atom);
+                let start = found.start();
+                let literals = self.prefix_literals.get(found.pattern().as_usize()).map_or(&[][..], Vec::as_slice);
+                for &literal in literals {
+                    // The automaton matched a prefix; the whole literal must follow.
+                    let Some(text_of_literal) = self.literal_text.get(literal) else { continue };
+                    let end = start + text_of_literal.len();
+                    if lower.as_bytes().get(start..end) != Some(&**text_of_literal) {
+                        continue;
                     }
-                }
-                let gates = self.pattern_gates.get(found.pattern().as_usize()).map_or(&[][..], Vec::as_slice);
-                for (atom, matcher) in gates.iter().filter_map(|&index| self.gated.get(index)) {
-                    if !hits.contains(*atom) && matcher.is_match(text, lower) {
-                        hits.insert(*atom);
-                    }
+                    self.literal_found(literal, start, end, text, lower, hits);
                 }
             }
         }
