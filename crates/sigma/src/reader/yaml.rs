@@ -74,8 +74,9 @@ fn to_u32(n: usize) -> u32 {
 /// nodes of its subtree so far, itself included.
 enum Open {
     Seq { items: Vec<Node>, span: Span, anchor: usize, size: usize },
-    /// `keys` holds the string keys seen so far, so a duplicate is found in constant time.
-    Map { entries: Vec<(Node, Node)>, keys: HashSet<String>, key: Option<Node>, span: Span, anchor: usize, size: usize },
+    /// Once a map has `INDEXED_MAP_KEYS` entries, `keys` holds its string keys so that a
+    /// duplicate is found in constant time; smaller maps compare their entries.
+    Map { entries: Vec<(Node, Node)>, keys: Option<HashSet<String>>, key: Option<Node>, span: Span, anchor: usize, size: usize },
 }
 
 /// Parses every document of `text`.
@@ -172,7 +173,7 @@ impl Builder {
                     self.fail(span, YamlErrorKind::TooDeep, format!("nesting deeper than {MAX_DEPTH} levels"));
                     return;
                 }
-                self.stack.push(Open::Map { entries: Vec::new(), keys: HashSet::new(), key: None, span, anchor, size: 1 });
+                self.stack.push(Open::Map { entries: Vec::new(), keys: None, key: None, span, anchor, size: 1 });
             }
             Event::SequenceEnd => {
                 if let Some(Open::Seq { items, span, anchor, size }) = self.stack.pop() {
@@ -228,7 +229,7 @@ impl Builder {
                 }
                 Some(k) => {
                     if let Some(name) = k.as_str() {
-                        if !keys.insert(name.to_owned()) {
+                        if !insert_key(keys, entries, name) {
                             let message = format!("duplicate key `{name}`");
                             self.fail(k.span, YamlErrorKind::DuplicateKey, message);
                             return;
@@ -240,6 +241,20 @@ impl Builder {
             },
         }
     }
+}
+
+/// Maps with at least this many entries index their keys; below it, comparing the few
+/// entries is cheaper than hashing and copying every key.
+const INDEXED_MAP_KEYS: usize = 16;
+
+/// Records `name` as a key of the map holding `entries`; returns false when it is there
+/// already.
+fn insert_key(keys: &mut Option<HashSet<String>>, entries: &[(Node, Node)], name: &str) -> bool {
+    if keys.is_none() && entries.len() < INDEXED_MAP_KEYS {
+        return !entries.iter().any(|(key, _)| key.as_str() == Some(name));
+    }
+    let index = keys.get_or_insert_with(|| entries.iter().filter_map(|(key, _)| key.as_str()).map(str::to_owned).collect());
+    index.insert(name.to_owned())
 }
 
 fn find_control_char(text: &str) -> Option<YamlError> {
@@ -402,6 +417,21 @@ mod tests {
         let doc = stream.documents[0].as_ref().unwrap();
         let b = doc.get("a").unwrap().get("b").unwrap();
         assert_eq!(b.span, Span::new(2, 6));
+    }
+
+    #[test]
+    fn duplicate_keys_found_in_small_and_large_maps() {
+        for size in [2, INDEXED_MAP_KEYS - 1, INDEXED_MAP_KEYS, INDEXED_MAP_KEYS + 5] {
+            let mut text: String = (0..size).map(|i| format!("k{i}: v\n")).collect();
+            assert!(parse_stream(&text).documents[0].is_ok(), "{size} distinct keys");
+
+            text.push_str("k0: again\n");
+            let stream = parse_stream(&text);
+            let error = stream.documents[0].as_ref().unwrap_err();
+            assert_eq!(error.kind, YamlErrorKind::DuplicateKey, "{size} keys");
+            assert_eq!(error.span, Span::new(to_u32(size + 1), 1), "{size} keys");
+            assert_eq!(error.message, "duplicate key `k0`");
+        }
     }
 
     #[test]
