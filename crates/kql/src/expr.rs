@@ -5,8 +5,14 @@ use std::collections::HashSet;
 /// A `where` predicate built from comparisons.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
-    /// A complete comparison or function call, such as `DstPortNumber == 443`.
+    /// A complete comparison or function call, such as `EventType == "Start"`, that is
+    /// never null.
     Atom(String),
+    /// A test that is null when its column is null (the event lacks the field) or when
+    /// the function cannot apply, such as `DstPortNumber == 443` or `ipv4_is_in_range` of
+    /// an empty or IPv6 address. Inside a `not` it is rendered two-valued; see
+    /// [`two_valued`].
+    Nullable(String),
     And(Vec<Expr>),
     Or(Vec<Expr>),
     Not(Box<Expr>),
@@ -47,7 +53,7 @@ impl Expr {
         let mut seen: HashSet<String> = HashSet::new();
         let mut push = |item: Expr| {
             // `a and a` is `a`, and `a or a` is `a`: a repeated comparison adds nothing.
-            if let Expr::Atom(text) = &item {
+            if let Expr::Atom(text) | Expr::Nullable(text) = &item {
                 if !seen.insert(text.clone()) {
                     return;
                 }
@@ -87,21 +93,28 @@ impl Expr {
 
     /// Renders on one line; an `or` inside an `and` (and the reverse) gets parentheses.
     pub fn render_flat(&self) -> String {
+        self.render_flat_in(false)
+    }
+
+    /// `negated` is whether the expression is inside a `not`.
+    fn render_flat_in(&self, negated: bool) -> String {
         match self {
             Expr::Atom(text) => text.clone(),
-            Expr::Not(inner) => format!("not({})", inner.render_flat()),
+            Expr::Nullable(text) if negated => two_valued(text),
+            Expr::Nullable(text) => text.clone(),
+            Expr::Not(inner) => format!("not({})", inner.render_flat_in(true)),
             Expr::And(items) | Expr::Or(items) => {
                 let op = if matches!(self, Expr::And(_)) { " and " } else { " or " };
-                let parts: Vec<String> = items.iter().map(|item| item.render_flat_operand()).collect();
+                let parts: Vec<String> = items.iter().map(|item| item.render_flat_operand(negated)).collect();
                 parts.join(op)
             }
         }
     }
 
-    fn render_flat_operand(&self) -> String {
+    fn render_flat_operand(&self, negated: bool) -> String {
         match self {
-            Expr::And(_) | Expr::Or(_) => format!("({})", self.render_flat()),
-            _ => self.render_flat(),
+            Expr::And(_) | Expr::Or(_) => format!("({})", self.render_flat_in(negated)),
+            _ => self.render_flat_in(negated),
         }
     }
 
@@ -109,16 +122,20 @@ impl Expr {
     /// lines when one line would be longer than [`MAX_LINE`]. Continuation lines start
     /// with their operator, and each nesting level adds four spaces.
     pub fn render(&self, indent: usize) -> String {
-        let flat = self.render_flat();
+        self.render_in(indent, false)
+    }
+
+    fn render_in(&self, indent: usize, negated: bool) -> String {
+        let flat = self.render_flat_in(negated);
         if indent + flat.len() <= MAX_LINE {
             return flat;
         }
 
         let pad = " ".repeat(indent);
         match self {
-            Expr::Atom(text) => text.clone(),
+            Expr::Atom(_) | Expr::Nullable(_) => flat,
             Expr::Not(inner) => {
-                let body = inner.render(indent + INDENT);
+                let body = inner.render_in(indent + INDENT, true);
                 format!("not(\n{pad}    {body}\n{pad})")
             }
             Expr::And(items) | Expr::Or(items) => {
@@ -131,27 +148,36 @@ impl Expr {
                         out.push_str(op);
                         out.push(' ');
                     }
-                    out.push_str(&item.render_operand(indent));
+                    out.push_str(&item.render_operand(indent, negated));
                 }
                 out
             }
         }
     }
 
-    fn render_operand(&self, indent: usize) -> String {
+    fn render_operand(&self, indent: usize, negated: bool) -> String {
         match self {
             Expr::And(_) | Expr::Or(_) => {
-                let flat = self.render_flat_operand();
+                let flat = self.render_flat_operand(negated);
                 if indent + 4 + flat.len() <= MAX_LINE {
                     return flat;
                 }
                 let pad = " ".repeat(indent);
-                let body = self.render(indent + INDENT);
+                let body = self.render_in(indent + INDENT, negated);
                 format!("(\n{pad}    {body}\n{pad})")
             }
-            _ => self.render(indent),
+            _ => self.render_in(indent, negated),
         }
     }
+}
+
+/// Makes a test that can yield null read as false. `where` drops a row whose predicate
+/// is null, and `not(null)` is null, so a negated test would drop exactly the events that
+/// Sigma's `not` keeps: an event whose value is missing, or of another kind, does not
+/// match. A test that is never null inside a `not` keeps `not` exact, because `and` and
+/// `or` outside any `not` yield null only where Sigma's result is false.
+fn two_valued(test: &str) -> String {
+    format!("coalesce({test}, false)")
 }
 
 #[cfg(test)]
@@ -213,6 +239,29 @@ mod tests {
         let elapsed = started.elapsed();
         assert_eq!(text.matches("CommandLine contains").count(), 100_000, "the repeated operand is dropped once");
         assert!(elapsed < std::time::Duration::from_secs(5), "joining 100k operands took {elapsed:?}");
+    }
+
+    #[test]
+    fn nullable_test_is_two_valued_under_not() {
+        let port = Expr::Nullable("DstPortNumber == 137".to_string());
+        let expr = Expr::and(vec![atom("a"), Expr::not(Expr::or(vec![atom("b"), port.clone()]))]);
+        assert_eq!(expr.render(4), "a and not(b or coalesce(DstPortNumber == 137, false))");
+    }
+
+    #[test]
+    fn nullable_test_stays_plain_outside_not() {
+        let port = Expr::Nullable("DstPortNumber == 137".to_string());
+        assert_eq!(Expr::and(vec![atom("a"), port]).render(4), "a and DstPortNumber == 137");
+    }
+
+    #[test]
+    fn long_negated_expression_keeps_two_valued_tests() {
+        let long = "x".repeat(90);
+        let port = Expr::Nullable("DstPortNumber == 137".to_string());
+        let expr = Expr::not(Expr::and(vec![atom(&long), port]));
+        let text = expr.render(4);
+        assert!(text.contains("and coalesce(DstPortNumber == 137, false)"), "{text}");
+        assert!(text.starts_with("not(\n"), "{text}");
     }
 
     #[test]

@@ -287,13 +287,13 @@ impl<'a> ItemConverter<'a> {
             ValueTest::Not { test } => Ok(Expr::not(self.test(column, test)?)),
             ValueTest::Number { value } => {
                 if column.column_type.is_numeric() && column.mapping.values.is_empty() {
-                    return Ok(Expr::Atom(format!("{} == {}", column.text, number_text(*value))));
+                    return Ok(Expr::Nullable(format!("{} == {}", column.text, number_text(*value))));
                 }
                 self.string_test(column, &SigmaString::literal(number_text(*value)), false)
             }
             ValueTest::Boolean { value } => {
                 if column.column_type == ColumnType::Bool && column.mapping.values.is_empty() {
-                    return Ok(Expr::Atom(format!("{} == {value}", column.text)));
+                    return Ok(Expr::Nullable(format!("{} == {value}", column.text)));
                 }
                 self.string_test(column, &SigmaString::literal(value.to_string()), false)
             }
@@ -307,7 +307,7 @@ impl<'a> ItemConverter<'a> {
                 self.require_plain(column, "cidr")?;
                 let function = if *is_ipv6 { "ipv6_is_in_range" } else { "ipv4_is_in_range" };
                 let test = format!("{function}({}, {})", column.text, string_literal(network)?);
-                Ok(Expr::Atom(two_valued(&test)))
+                Ok(Expr::Nullable(test))
             }
             ValueTest::Compare { op, value } => {
                 self.require_plain(column, "lt/lte/gt/gte")?;
@@ -322,7 +322,7 @@ impl<'a> ItemConverter<'a> {
                 } else {
                     format!("todouble({})", column.text)
                 };
-                Ok(Expr::Atom(two_valued(&format!("{lhs} {op} {}", number_text(*value)))))
+                Ok(Expr::Nullable(format!("{lhs} {op} {}", number_text(*value))))
             }
             ValueTest::TimePart { part, value } => {
                 if column.column_type != ColumnType::Datetime {
@@ -335,7 +335,7 @@ impl<'a> ItemConverter<'a> {
                     TimePart::Week => format!("week_of_year({})", column.text),
                     other => format!("datetime_part({:?}, {})", time_part_name(*other), column.text),
                 };
-                Ok(Expr::Atom(format!("{lhs} == {value}")))
+                Ok(Expr::Nullable(format!("{lhs} == {value}")))
             }
             ValueTest::Null => {
                 self.add_caveat(empty_caveat(self.target));
@@ -385,14 +385,14 @@ impl<'a> ItemConverter<'a> {
 
         if column.column_type == ColumnType::Bool {
             return match pattern.as_literal().map(str::to_ascii_lowercase).as_deref() {
-                Some(text @ ("true" | "false")) => Ok(Expr::Atom(format!("{} == {text}", column.text))),
+                Some(text @ ("true" | "false")) => Ok(Expr::Nullable(format!("{} == {text}", column.text))),
                 _ => Err(Unfaithful::value(field, format!("field {field} is boolean, but the value {:?} is not true or false", pattern.to_sigma()))),
             };
         }
 
         if column.column_type.is_numeric() {
             if let Some(number) = pattern.as_literal().and_then(|text| text.trim().parse::<f64>().ok()) {
-                return Ok(Expr::Atom(format!("{} == {}", column.text, number_text(number))));
+                return Ok(Expr::Nullable(format!("{} == {}", column.text, number_text(number))));
             }
             if shape(&pattern) == Shape::Any {
                 // A typed column is null when the event lacks the field, so here `*`
@@ -507,15 +507,6 @@ fn as_string(column: &Column) -> String {
     } else {
         format!("tostring({})", column.text)
     }
-}
-
-/// Makes a test that can yield null read as false. `ipv4_is_in_range` returns null for
-/// an empty or IPv6 address, and `<` / `>` return null for a null number (an empty
-/// column or a `todouble` of text). `where` drops a row whose predicate is null, and
-/// `not(null)` is null, so a negated test would drop exactly the events that Sigma's
-/// `not` keeps: an event whose value is missing or of another kind is not in the range.
-fn two_valued(test: &str) -> String {
-    format!("coalesce({test}, false)")
 }
 
 /// Writes whole numbers without a fraction, so `4688` stays `4688` and not `4688.0`.
