@@ -1,7 +1,9 @@
 //! The event model the matcher reads: a flat list of named text values plus the facts
 //! that route an event to rules (channel, provider, event ID) and that a detection reports.
 
-use std::collections::HashMap;
+// foldhash (randomly seeded per process) instead of SipHash, because every field of every
+// event is looked up here. Only rule field names are keys, so events cannot fill the table.
+use foldhash::HashMap;
 
 /// Index of a field name in a [`FieldTable`].
 pub type FieldId = u32;

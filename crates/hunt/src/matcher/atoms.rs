@@ -9,7 +9,9 @@
 //! event ([`ScanPlan::scan`], in `hits.rs`) then reads each field value once, however many
 //! rules test it.
 
-use std::collections::HashMap;
+// foldhash (randomly seeded per process) instead of SipHash: these tables hash every
+// string test of every rule while rules load, and only rule files add keys to them.
+use foldhash::{HashMap, HashMapExt};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
