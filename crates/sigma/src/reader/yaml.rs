@@ -74,8 +74,8 @@ fn to_u32(n: usize) -> u32 {
 /// nodes of its subtree so far, itself included.
 enum Open {
     Seq { items: Vec<Node>, span: Span, anchor: usize, size: usize },
-    /// Once a map has `INDEXED_MAP_KEYS` entries, `keys` holds its string keys so that a
-    /// duplicate is found in constant time; smaller maps compare their entries.
+    /// Once a map has `INDEXED_MAP_KEYS` entries, `keys` contains its string keys, so a
+    /// duplicate is found in constant time. Smaller maps compare their entries.
     Map { entries: Vec<(Node, Node)>, keys: Option<HashSet<String>>, key: Option<Node>, span: Span, anchor: usize, size: usize },
 }
 
