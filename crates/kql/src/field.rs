@@ -9,7 +9,7 @@ use socfeed_sigma::{
 
 use crate::escape::string_literal;
 use crate::expr::Expr;
-use crate::mapping::{ColumnType, FieldMapping, Schema, Transform};
+use crate::mapping::{ColumnType, FieldMapping, Schema, TextFormat, Transform};
 use crate::pattern::{shape, string_match, Shape};
 use crate::regex::{re2_pattern, RegexFlags};
 use crate::transform::{hash_test, registry_data, registry_data_decimal, registry_hive, registry_hive_defender};
@@ -230,7 +230,7 @@ impl<'a> ItemConverter<'a> {
     /// so that several alternatives of one item fold into `in~ (…)`.
     fn plain_equality(&mut self, column: &Column, test: &ValueTest) -> Option<(String, bool)> {
         let plain = column.column_type == ColumnType::String
-            && !column.mapping.search_only
+            && column.mapping.search_in.is_none()
             && column.allowed.is_none()
             && column.mapping.values.is_empty()
             && column.mapping.hashes.is_empty();
@@ -275,8 +275,8 @@ impl<'a> ItemConverter<'a> {
 
     fn test(&mut self, column: &Column, test: &ValueTest) -> Result<Expr, Unfaithful> {
         let field = column.field;
-        if column.mapping.search_only {
-            require_search(field, test)?;
+        if let Some(format) = column.mapping.search_in {
+            require_search(field, test, format)?;
         }
         match test {
             ValueTest::String { pattern, cased } => self.string_test(column, pattern, *cased),
@@ -468,20 +468,20 @@ impl<'a> ItemConverter<'a> {
     }
 }
 
-/// Rejects a test that a search inside a larger XML text cannot express. Only values
-/// that start and end with `*` (such as `contains` values) and unanchored regexes find
-/// the field's value there, and only when they contain none of the characters XML
-/// stores escaped (&, <, >).
-fn require_search(field: &str, test: &ValueTest) -> Result<(), Unfaithful> {
-    let xml_safe = |text: &str| !text.contains(['&', '<', '>']);
+/// Rejects a test that a search inside a larger XML or JSON text cannot express. Only
+/// values that start and end with `*` (such as `contains` values) and unanchored regexes
+/// find the field's value there, and only when they contain none of the characters the
+/// format stores escaped.
+fn require_search(field: &str, test: &ValueTest, format: TextFormat) -> Result<(), Unfaithful> {
+    let unescaped = |text: &str| !text.contains(format.escaped());
     let searchable = match test {
         ValueTest::String { pattern, .. } => {
             // A pattern that starts and ends with `*` searches, whatever wildcards it contains inside.
             let searches = matches!(pattern.parts.first(), Some(StrPart::AnyChars)) && matches!(pattern.parts.last(), Some(StrPart::AnyChars));
-            let literals_safe = pattern.parts.iter().all(|part| !matches!(part, StrPart::Literal(text) if !xml_safe(text)));
+            let literals_safe = pattern.parts.iter().all(|part| !matches!(part, StrPart::Literal(text) if !unescaped(text)));
             searches && literals_safe && shape(pattern) != Shape::Any
         }
-        ValueTest::Regex { pattern, .. } => xml_safe(pattern) && !pattern.contains(['^', '$']),
+        ValueTest::Regex { pattern, .. } => unescaped(pattern) && !pattern.contains(['^', '$']),
         // Each alternative, and the negated test, are checked when they are converted.
         ValueTest::AnyOf { .. } | ValueTest::Not { .. } => true,
         _ => false,
@@ -491,8 +491,21 @@ fn require_search(field: &str, test: &ValueTest) -> Result<(), Unfaithful> {
     }
     Err(Unfaithful::construct(
         field,
-        format!("field {field} is only found by searching a larger text, so it supports only values that start and end with * (such as contains) and unanchored regexes, without &, < or >"),
+        format!(
+            "field {field} is only found by searching a larger {} text, so it supports only values that start and end with * (such as contains) and unanchored regexes, without {}",
+            format.name(),
+            char_list(format.escaped()),
+        ),
     ))
+}
+
+/// Lists characters for a message: `&, < or >`.
+fn char_list(chars: &[char]) -> String {
+    let names: Vec<String> = chars.iter().map(char::to_string).collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => names.concat(),
+    }
 }
 
 /// Checks that a name can stand in a KQL expression as written (`EventData.Image`).

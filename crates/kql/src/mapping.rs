@@ -136,11 +136,39 @@ pub struct FieldMapping {
     pub hashes: BTreeMap<String, String>,
     /// Stated in the conversion whenever the rule uses the field.
     pub caveat: Option<String>,
-    /// Whether the column or expression contains the field's value inside a larger text
-    /// (such as an event's whole EventData XML). Then only tests that search for a
-    /// substring keep their meaning, and the conversion refuses every other test.
-    #[serde(default)]
-    pub search_only: bool,
+    /// The format of a larger text that contains the field's value, when the column or
+    /// expression is such a text (an event's whole EventData XML, say). Then only tests
+    /// that search for a substring keep their meaning, and the conversion refuses every
+    /// other test.
+    pub search_in: Option<TextFormat>,
+}
+
+/// The format of a larger text, which decides the characters it stores escaped. A
+/// search for a value holding one of them would look for a form the text never contains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TextFormat {
+    /// XML, which escapes `&`, `<` and `>`.
+    Xml,
+    /// JSON, which escapes `"` and `\`.
+    Json,
+}
+
+impl TextFormat {
+    /// Returns the characters the format stores escaped.
+    pub fn escaped(self) -> &'static [char] {
+        match self {
+            TextFormat::Xml => &['&', '<', '>'],
+            TextFormat::Json => &['"', '\\'],
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            TextFormat::Xml => "XML",
+            TextFormat::Json => "JSON",
+        }
+    }
 }
 
 /// Value rewrites that need code rather than a table.

@@ -132,6 +132,12 @@ fn auditlogs_target_resources_equality_is_refused() {
 }
 
 #[test]
+fn auditlogs_target_resources_json_escape_is_refused() {
+    // The JSON text stores a backslash as two, so a contains search for one would miss.
+    insta::assert_snapshot!(snap("product: azure\nservice: auditlogs", "selection:\n    TargetResources|contains: 'CONTOSO\\admin'\ncondition: selection"));
+}
+
+#[test]
 fn auditlogs_properties_target_resources() {
     insta::assert_snapshot!(snap(
         "product: azure\nservice: auditlogs",
