@@ -231,6 +231,7 @@ impl<'a> ItemConverter<'a> {
     fn plain_equality(&mut self, column: &Column, test: &ValueTest) -> Option<(String, bool)> {
         let plain = column.column_type == ColumnType::String
             && column.mapping.search_in.is_none()
+            && column.mapping.never_contains.is_empty()
             && column.allowed.is_none()
             && column.mapping.values.is_empty()
             && column.mapping.hashes.is_empty();
@@ -278,6 +279,7 @@ impl<'a> ItemConverter<'a> {
         if let Some(format) = column.mapping.search_in {
             require_search(field, test, format)?;
         }
+        require_possible(column, test)?;
         match test {
             ValueTest::String { pattern, cased } => self.string_test(column, pattern, *cased),
             ValueTest::AnyOf { alternatives } => {
@@ -496,6 +498,22 @@ fn require_search(field: &str, test: &ValueTest, format: TextFormat) -> Result<(
             format.name(),
             char_list(format.escaped()),
         ),
+    ))
+}
+
+/// Rejects a string test whose value holds a character the column's values never
+/// contain, because its query could never match.
+fn require_possible(column: &Column, test: &ValueTest) -> Result<(), Unfaithful> {
+    let impossible = &column.mapping.never_contains;
+    let ValueTest::String { pattern, .. } = test else { return Ok(()) };
+    let holds_impossible = pattern.parts.iter().any(|part| matches!(part, StrPart::Literal(text) if text.contains(|c| impossible.contains(c))));
+    if !holds_impossible {
+        return Ok(());
+    }
+    let chars: Vec<char> = impossible.chars().collect();
+    Err(Unfaithful::value(
+        column.field,
+        format!("field {} value {:?} can never match, because the column's values contain no {}", column.field, pattern.to_sigma(), char_list(&chars)),
     ))
 }
 

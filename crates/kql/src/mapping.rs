@@ -141,6 +141,10 @@ pub struct FieldMapping {
     /// that search for a substring keep their meaning, and the conversion refuses every
     /// other test.
     pub search_in: Option<TextFormat>,
+    /// Characters that no value of the column contains: a string test whose value holds
+    /// one can never match, so the conversion refuses it.
+    #[serde(default)]
+    pub never_contains: String,
 }
 
 /// The format of a larger text, which decides the characters it stores escaped. A

@@ -138,6 +138,14 @@ fn auditlogs_target_resources_json_escape_is_refused() {
 }
 
 #[test]
+fn auditlogs_message_with_json_is_refused() {
+    insta::assert_snapshot!(snap(
+        "product: azure\nservice: auditlogs",
+        "selection:\n    properties.message: '\"displayName\":\"UserType\"'\ncondition: selection"
+    ));
+}
+
+#[test]
 fn auditlogs_properties_target_resources() {
     insta::assert_snapshot!(snap(
         "product: azure\nservice: auditlogs",
