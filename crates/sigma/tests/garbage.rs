@@ -132,7 +132,7 @@ fn find_rule_files_follows_file_links_only() {
     std::os::unix::fs::symlink(&outside, dir.join("rules/folder-link")).unwrap();
     std::os::unix::fs::symlink(dir.join("absent.yml"), dir.join("rules/dangling.yml")).unwrap();
 
-    let (files, errors) = socfeed_sigma::find_rule_files(&[dir.clone()]);
+    let (files, errors) = socfeed_sigma::find_rule_files(std::slice::from_ref(&dir));
     let relative: Vec<String> = files.iter().map(|f| f.strip_prefix(&dir).unwrap().display().to_string()).collect();
     assert_eq!(relative, ["rules/link.yml", "rules/plain.yml"]);
     assert_eq!(errors.len(), 1, "{errors:?}");
