@@ -232,6 +232,7 @@ impl<'a> ItemConverter<'a> {
         let plain = column.column_type == ColumnType::String
             && column.mapping.search_in.is_none()
             && column.mapping.never_contains.is_empty()
+            && column.mapping.escaped_in.is_none()
             && column.allowed.is_none()
             && column.mapping.values.is_empty()
             && column.mapping.hashes.is_empty();
@@ -393,7 +394,11 @@ impl<'a> ItemConverter<'a> {
         }
 
         if column.column_type.is_numeric() {
-            if let Some(number) = pattern.as_literal().and_then(|text| text.trim().parse::<f64>().ok()) {
+            // Sigma compares a quoted value as text, so only the number's own spelling
+            // ('3', not '03' or ' 3') may become a numeric comparison; other spellings
+            // are compared with the number's text below, as Sigma would.
+            let canonical = pattern.as_literal().and_then(|text| text.parse::<f64>().ok().filter(|number| number_text(*number) == text));
+            if let Some(number) = canonical {
                 return Ok(Expr::Nullable(format!("{} == {}", column.text, number_text(number))));
             }
             if shape(&pattern) == Shape::Any {
@@ -442,22 +447,31 @@ impl<'a> ItemConverter<'a> {
     }
 
     fn field_ref(&mut self, column: &Column, other: &str, position: FieldRefPosition) -> Result<Expr, Unfaithful> {
-        let other_column = match self.fields.get(other) {
-            Some(mapping) if mapping.values.is_empty() && mapping.hashes.is_empty() && mapping.transform.is_none() => {
-                mapping.column.as_deref().or(mapping.expr.as_deref())
-            }
-            Some(_) => None,
-            None => {
-                return Err(Unfaithful::new(
-                    RefusalReason::UnmappedField,
-                    other,
-                    format!("field {other} (named by fieldref) has no {} column for log source {}", self.target, self.logsource),
-                ))
-            }
-        };
-        let Some(other_column) = other_column else {
+        let other_column = self.column(other).map_err(|_| {
+            Unfaithful::new(
+                RefusalReason::UnmappedField,
+                other,
+                format!("field {other} (named by fieldref) has no {} column for log source {}", self.target, self.logsource),
+            )
+        })?;
+        let mapping = other_column.mapping;
+        let comparable = mapping.values.is_empty() && mapping.hashes.is_empty() && mapping.transform.is_none() && mapping.search_in.is_none();
+        if !comparable {
             return Err(Unfaithful::construct("fieldref", format!("field {other} has translated values, so fieldref cannot compare it as is")));
+        }
+        // An aliased expression is compared as written, because the alias is only
+        // computed for fields the rule tests directly.
+        if mapping.escaped_in != column.mapping.escaped_in {
+            return Err(Unfaithful::construct(
+                "fieldref",
+                format!("fields {} and {other} are read from texts with different escaping, so fieldref cannot compare them", column.field),
+            ));
+        }
+        let other_text = match (&mapping.alias, &mapping.expr) {
+            (Some(_), Some(expr)) => expr.clone(),
+            _ => other_column.text.clone(),
         };
+        let other_column = Column { text: other_text, ..other_column };
         self.require_plain(column, "fieldref")?;
 
         let op = match position {
@@ -466,7 +480,7 @@ impl<'a> ItemConverter<'a> {
             FieldRefPosition::StartsWith => "startswith",
             FieldRefPosition::EndsWith => "endswith",
         };
-        Ok(Expr::Atom(format!("{} {op} {other_column}", as_string(column))))
+        Ok(Expr::Atom(format!("{} {op} {}", as_string(column), as_string(&other_column))))
     }
 }
 
@@ -502,19 +516,34 @@ fn require_search(field: &str, test: &ValueTest, format: TextFormat) -> Result<(
 }
 
 /// Rejects a string test whose value holds a character the column's values never
-/// contain, because its query could never match.
+/// contain as written, because its query could never match.
 fn require_possible(column: &Column, test: &ValueTest) -> Result<(), Unfaithful> {
-    let impossible = &column.mapping.never_contains;
     let ValueTest::String { pattern, .. } = test else { return Ok(()) };
-    let holds_impossible = pattern.parts.iter().any(|part| matches!(part, StrPart::Literal(text) if text.contains(|c| impossible.contains(c))));
-    if !holds_impossible {
-        return Ok(());
+    let holds_any = |chars: &[char]| pattern.parts.iter().any(|part| matches!(part, StrPart::Literal(text) if text.contains(chars)));
+
+    let never: Vec<char> = column.mapping.never_contains.chars().collect();
+    if holds_any(&never) {
+        return Err(Unfaithful::value(
+            column.field,
+            format!("field {} value {:?} can never match, because the column's values contain no {}", column.field, pattern.to_sigma(), char_list(&never)),
+        ));
     }
-    let chars: Vec<char> = impossible.chars().collect();
-    Err(Unfaithful::value(
-        column.field,
-        format!("field {} value {:?} can never match, because the column's values contain no {}", column.field, pattern.to_sigma(), char_list(&chars)),
-    ))
+
+    if let Some(format) = column.mapping.escaped_in {
+        if holds_any(format.escaped()) {
+            return Err(Unfaithful::value(
+                column.field,
+                format!(
+                    "field {} value {:?} holds {}, which the {} text the field is read from stores escaped, so the query could never match it",
+                    column.field,
+                    pattern.to_sigma(),
+                    char_list(format.escaped()),
+                    format.name(),
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Lists characters for a message: `&, < or >`.

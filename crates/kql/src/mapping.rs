@@ -141,10 +141,14 @@ pub struct FieldMapping {
     /// that search for a substring keep their meaning, and the conversion refuses every
     /// other test.
     pub search_in: Option<TextFormat>,
-    /// Characters that no value of the column contains: a string test whose value holds
-    /// one can never match, so the conversion refuses it.
+    /// Characters that no value of the column contains: a string test whose value has
+    /// one can never match, so the conversion rejects it.
     #[serde(default)]
     pub never_contains: String,
+    /// The format of the text the expression reads the value from without unescaping it
+    /// (an `extract` from the EventData XML, say): a string test whose value holds a
+    /// character the format escapes is refused, because it can never match.
+    pub escaped_in: Option<TextFormat>,
 }
 
 /// The format of a larger text, which decides the characters it stores escaped. A

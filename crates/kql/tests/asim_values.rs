@@ -112,6 +112,15 @@ fn negated_number_keeps_missing_numbers() {
 }
 
 #[test]
+fn quoted_number_keeps_its_spelling() {
+    // '0443' is text in Sigma and never equals the port 443, whose text is "443".
+    let q = query(WIN_NET, "selection:\n    DestinationPort: '0443'\ncondition: selection");
+    assert!(q.contains(r#"tostring(DstPortNumber) =~ "0443""#), "{q}");
+    let canonical = query(WIN_NET, "selection:\n    DestinationPort: '443'\ncondition: selection");
+    assert!(canonical.contains("DstPortNumber == 443"), "{canonical}");
+}
+
+#[test]
 fn numbers_on_numeric_and_string_columns() {
     let q = query(WIN_NET, "selection:\n    DestinationPort: 443\n    SourcePort: '53'\ncondition: selection");
     assert!(q.contains("DstPortNumber == 443"), "{q}");

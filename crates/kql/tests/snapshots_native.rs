@@ -246,3 +246,15 @@ fn servicebus_client_channels() {
         "selection:\n    EventID: 40300\nkeywords:\n    - 'sb://'\ncondition: selection and keywords"
     ));
 }
+
+#[test]
+fn sysmon_fieldref_reads_event_data() {
+    insta::assert_snapshot!(snap("category: process_creation\nproduct: windows", "selection:\n    Image|fieldref: ParentImage\ncondition: selection"));
+}
+
+#[test]
+fn security_xml_escaped_value_is_refused() {
+    // Values without a SecurityEvent column are extracted from the EventData XML as
+    // written there, so `<` would be `&lt;` and the test could never match.
+    insta::assert_snapshot!(snap("product: windows\nservice: security", "selection:\n    EventID: 4698\n    TaskContent|contains: 'cmd.exe</Command>'\ncondition: selection"));
+}
