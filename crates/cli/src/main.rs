@@ -44,6 +44,11 @@ enum Command {
     /// Serve a built feed on 127.0.0.1.
     Serve(commands::serve::Args),
     /// Run Sigma rules against Windows event logs (EVTX) and JSON logs.
+    ///
+    /// Detections go to standard output, the summary to standard error. A file or record
+    /// that cannot be read is listed as a warning and the hunt goes on with the others.
+    /// Exit status: 0 when at least one event file was read, even with no detection. It is
+    /// 2 when no event file could be read or found, or when the command itself fails.
     Hunt(commands::hunt::Args),
     /// Run SigmaHQ's regression cases: each rule must fire on its recorded events.
     TestRules(commands::test_rules::Args),

@@ -16,6 +16,11 @@ pub enum HuntError {
     #[error("{path}: cannot read: {source}")]
     Io { path: PathBuf, source: std::io::Error },
 
+    /// A path that exists but is neither a regular file nor a folder (a device, a pipe or
+    /// a socket), so it is not read.
+    #[error("{path}: not a regular file or folder")]
+    NotFileOrFolder { path: PathBuf },
+
     /// An EVTX file whose header is invalid, so none of its records can be read.
     #[error("{path}: not a readable EVTX file: {message}")]
     EvtxFile { path: PathBuf, message: String },

@@ -87,7 +87,11 @@ pub struct FileOutcome {
 /// The result of a hunt.
 #[derive(Debug, Default)]
 pub struct HuntReport {
+    /// Event files found, whether or not they could be read.
     pub files: usize,
+    /// Event files that yielded at least one event or were read to the end without an
+    /// error (an empty file counts). The others are named in `errors`.
+    pub files_read: usize,
     pub bytes: u64,
     pub events: u64,
     /// Sorted by timestamp, then source file and record id.
@@ -141,6 +145,9 @@ pub fn hunt(scanner: &Arc<Scanner>, paths: &[PathBuf], progress: &(dyn Fn(u64) +
 }
 
 fn merge(report: &mut HuntReport, outcome: FileOutcome) {
+    if outcome.events > 0 || outcome.errors.is_empty() {
+        report.files_read += 1;
+    }
     report.events += outcome.events;
     report.detections.extend(outcome.detections);
     report.errors.extend(outcome.errors);

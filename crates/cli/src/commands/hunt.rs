@@ -128,6 +128,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let report = socfeed_hunt::hunt(&scanner, &args.events, &|bytes| bar.inc(bytes));
     bar.finish_and_clear();
+    if report.files_read == 0 {
+        return Err(no_file_read_error(&report, &args.events));
+    }
 
     let format = match args.format {
         FormatArg::Table => output::Format::Table,
@@ -157,6 +160,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
     print_summary(&report, &scanner.rules, loaded, load_time, args.list_rejected);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints why each event file failed and builds the error naming the paths given.
+fn no_file_read_error(report: &HuntReport, paths: &[PathBuf]) -> anyhow::Error {
+    for error in &report.errors {
+        eprintln!("error: {error}");
+    }
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    let names = names.join(", ");
+    if report.files == 0 && report.errors.is_empty() {
+        anyhow::anyhow!("no event file found in {names}: folders are searched for .evtx, .json, .jsonl and .ndjson files")
+    } else {
+        anyhow::anyhow!("no event file could be read from {names}")
+    }
 }
 
 fn placeholder_values(pairs: &[(String, String)]) -> Placeholders {

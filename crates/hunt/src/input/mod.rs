@@ -30,7 +30,9 @@ impl Format {
 /// Collects the event files under `paths`: a file named in `paths` is taken whatever its
 /// extension (read as JSON unless it ends in `.evtx`); folders are walked recursively for
 /// `.evtx`, `.json`, `.jsonl` and `.ndjson` files. Symbolic links to folders are not
-/// followed inside a walk. The result is sorted and free of duplicates.
+/// followed inside a walk. A path that is neither a regular file nor a folder is reported
+/// when it was named in `paths` or has an event file extension. The result is sorted and
+/// free of duplicates.
 pub fn find_event_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<HuntError>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
@@ -59,6 +61,9 @@ fn walk(path: &Path, given: bool, files: &mut Vec<PathBuf>, errors: &mut Vec<Hun
         return;
     }
     if !metadata.is_dir() {
+        if given || Format::of(path).is_some() {
+            errors.push(HuntError::NotFileOrFolder { path: path.to_owned() });
+        }
         return;
     }
 

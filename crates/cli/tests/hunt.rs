@@ -1,0 +1,105 @@
+//! End-to-end tests of `socfeed hunt` and `socfeed test-rules` on event files written per
+//! test: unreadable inputs, their messages and the exit status.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const RULE: &str = r#"title: Whoami Execution
+id: 6d3d6a19-1b2c-4c1e-9d35-2a3f1c1b7e01
+status: test
+logsource:
+    category: process_creation
+    product: windows
+detection:
+    selection:
+        Image|endswith: '\whoami.exe'
+    condition: selection
+level: low
+"#;
+
+const EVENT: &str = r#"{"Channel": "Microsoft-Windows-Sysmon/Operational", "EventID": 1, "Image": "C:\\Windows\\whoami.exe"}"#;
+
+fn socfeed(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_socfeed"))
+        .args(args)
+        .env("XDG_CACHE_HOME", "/nonexistent-socfeed-test-cache")
+        .env_remove("SOCFEED_LOG")
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("failed to start the socfeed binary")
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Runs `socfeed hunt -r RULE` on `events`, returning the exit code, stdout and stderr.
+fn hunt(dir: &Path, events: &[&Path], extra: &[&str]) -> (Option<i32>, String, String) {
+    let rule = write(dir, "rules/whoami.yml", RULE.as_bytes());
+    let mut args = vec!["hunt", "-r", rule.to_str().unwrap()];
+    args.extend(extra);
+    args.extend(events.iter().map(|p| p.to_str().unwrap()));
+    let output = socfeed(&args);
+    (output.status.code(), text(&output.stdout), text(&output.stderr))
+}
+
+#[test]
+fn hunt_missing_file_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nosuch.evtx");
+
+    let (code, _, stderr) = hunt(dir.path(), &[&missing], &[]);
+
+    assert_eq!(code, Some(2), "stderr: {stderr}");
+    assert!(stderr.contains("no event file could be read from"), "stderr: {stderr}");
+    assert!(stderr.contains("nosuch.evtx"), "stderr: {stderr}");
+    assert!(!stderr.contains("detections"), "stderr: {stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn hunt_device_path_fails() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let (code, _, stderr) = hunt(dir.path(), &[Path::new("/dev/null")], &[]);
+
+    assert_eq!(code, Some(2), "stderr: {stderr}");
+    assert!(stderr.contains("/dev/null: not a regular file or folder"), "stderr: {stderr}");
+}
+
+#[test]
+fn hunt_empty_folder_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let events = dir.path().join("events");
+    write(&events, "notes.txt", b"no events here");
+
+    let (code, _, stderr) = hunt(dir.path(), &[&events], &[]);
+
+    assert_eq!(code, Some(2), "stderr: {stderr}");
+    assert!(stderr.contains("no event file found in"), "stderr: {stderr}");
+    assert!(stderr.contains("events"), "stderr: {stderr}");
+}
+
+#[test]
+fn hunt_partial_failure_still_succeeds() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = write(dir.path(), "good.json", EVENT.as_bytes());
+    let missing = dir.path().join("nosuch.json");
+
+    let (code, stdout, stderr) = hunt(dir.path(), &[&good, &missing], &[]);
+
+    assert_eq!(code, Some(0), "stderr: {stderr}");
+    assert!(stdout.contains("Whoami Execution"), "stdout: {stdout}");
+    assert!(stderr.contains("warning: "), "stderr: {stderr}");
+    assert!(stderr.contains("nosuch.json"), "stderr: {stderr}");
+    assert!(stderr.contains("1 detections"), "stderr: {stderr}");
+}
