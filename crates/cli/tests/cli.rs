@@ -162,3 +162,40 @@ fn build_with_missing_attack_bundle_fails_clearly() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr.contains("/nonexistent/enterprise-attack.json"), "stderr: {stderr}");
 }
+
+#[test]
+fn serve_announces_the_bound_port() {
+    use std::io::{BufRead, BufReader, Read, Write};
+
+    let site = tempfile::tempdir().expect("temp dir");
+    std::fs::write(site.path().join("index.html"), "<html>feed</html>").expect("write index");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_socfeed"))
+        .args(["serve", "--port", "0"])
+        .arg(site.path())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start socfeed serve");
+
+    // The announcement comes after the socket listens, with the port the system chose.
+    let mut stderr = BufReader::new(server.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    stderr.read_line(&mut line).expect("read announcement");
+    let port: Option<u16> = line
+        .split("http://127.0.0.1:")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|port| port.parse().ok());
+
+    let mut response = String::new();
+    if let Some(port) = port.filter(|port| *port != 0) {
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect to the announced port");
+        stream.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").expect("send request");
+        stream.read_to_string(&mut response).expect("read response");
+    }
+    server.kill().expect("stop the server");
+    let _ = server.wait();
+
+    assert!(port.is_some_and(|port| port != 0), "no bound port in {line:?}");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("<html>feed</html>"), "{response}");
+}

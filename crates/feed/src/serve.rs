@@ -33,24 +33,26 @@ pub fn router(dir: &Path) -> Result<Router, FeedError> {
     Ok(Router::new().fallback(serve_file).with_state(Arc::new(root)))
 }
 
-/// Serves `dir` on `addr` until the process ends.
-pub async fn serve(dir: &Path, addr: SocketAddr) -> Result<(), FeedError> {
+/// Serves `dir` on `addr` until the process ends. `on_listening` receives the bound
+/// address (with the port the system chose when `addr` has port 0) once the socket
+/// listens, so a caller announces only an address that is ready.
+pub async fn serve(dir: &Path, addr: SocketAddr, on_listening: impl FnOnce(SocketAddr)) -> Result<(), FeedError> {
     let router = router(dir)?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| FeedError::Bind { addr, source })?;
     let bound = listener.local_addr().map_err(FeedError::Server)?;
-    tracing::info!("serving {} on http://{bound}/", dir.display());
+    on_listening(bound);
     axum::serve(listener, router).await.map_err(FeedError::Server)
 }
 
 /// Runs [`serve`] on its own tokio runtime, for callers that are not async.
-pub fn serve_blocking(dir: &Path, addr: SocketAddr) -> Result<(), FeedError> {
+pub fn serve_blocking(dir: &Path, addr: SocketAddr, on_listening: impl FnOnce(SocketAddr)) -> Result<(), FeedError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(FeedError::Server)?;
-    runtime.block_on(serve(dir, addr))
+    runtime.block_on(serve(dir, addr, on_listening))
 }
 
 async fn serve_file(State(root): State<Arc<PathBuf>>, method: Method, uri: Uri) -> Response {

@@ -92,6 +92,7 @@ impl Expr {
     }
 
     /// Renders on one line; an `or` inside an `and` (and the reverse) gets parentheses.
+    #[cfg(test)]
     pub fn render_flat(&self) -> String {
         self.render_flat_in(false)
     }

@@ -9,7 +9,7 @@ pub struct Args {
     #[arg(value_name = "DIR")]
     dir: PathBuf,
 
-    /// The TCP port to listen on, on 127.0.0.1 only.
+    /// The TCP port to listen on, on 127.0.0.1 only; 0 lets the system choose a free port.
     #[arg(short, long, default_value_t = serve::DEFAULT_PORT)]
     port: u16,
 }
@@ -23,7 +23,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
 
     let addr = serve::local_addr(args.port);
-    eprintln!("serving {} on http://{addr}/ (Ctrl-C to stop)", args.dir.display());
-    serve::serve_blocking(&args.dir, addr)?;
+    serve::serve_blocking(&args.dir, addr, |bound| {
+        eprintln!("serving {} on http://{bound}/ (Ctrl-C to stop)", args.dir.display());
+    })?;
     Ok(ExitCode::SUCCESS)
 }
