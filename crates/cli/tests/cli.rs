@@ -199,3 +199,56 @@ fn serve_announces_the_bound_port() {
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(response.contains("<html>feed</html>"), "{response}");
 }
+
+/// A rule with a name, an event_count correlation on it and a filter for it.
+const RULE_WITH_CORRELATION_AND_FILTER: &str = r#"title: Failed Logon
+id: 6f0c1c4e-0000-4000-8000-000000000001
+name: failed_logon
+logsource:
+    product: windows
+    service: security
+detection:
+    selection:
+        EventID: 4625
+    condition: selection
+---
+title: Many Failed Logons
+id: 6f0c1c4e-0000-4000-8000-000000000002
+correlation:
+    type: event_count
+    rules:
+        - failed_logon
+    group-by:
+        - TargetUserName
+    timespan: 5m
+    condition:
+        gte: 10
+---
+title: Service Account Logons
+id: 6f0c1c4e-0000-4000-8000-000000000003
+logsource:
+    product: windows
+    service: security
+filter:
+    rules:
+        - failed_logon
+    selection:
+        TargetUserName: svc_backup
+    condition: not selection
+"#;
+
+#[test]
+fn convert_lists_documents_it_does_not_convert() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = write_rules(dir.path(), &[("failed_logon.yml", RULE_WITH_CORRELATION_AND_FILTER)]);
+    let output = socfeed(&["convert", "--target", "sentinel", rules.to_str().unwrap()]);
+    let stdout = text(&output.stdout);
+    let stderr = text(&output.stderr);
+
+    assert!(output.status.success(), "{stderr}");
+    assert!(stdout.contains("EventID == 4625"), "{stdout}");
+    assert!(stdout.contains(r#"// warning: the filter "Service Account Logons" applies to this rule"#), "{stdout}");
+    assert!(stderr.contains("Many Failed Logons (correlation): correlation documents are not converted"), "{stderr}");
+    assert!(stderr.contains("Service Account Logons (filter): filter documents are not converted"), "{stderr}");
+    assert!(stderr.contains("not converted (correlation and filter documents): 2"), "{stderr}");
+}

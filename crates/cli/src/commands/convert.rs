@@ -30,6 +30,9 @@ struct Outcome<'a> {
     id: Option<&'a str>,
     title: &'a str,
     result: Result<Conversion, Refusal>,
+    /// Titles of the input's filter documents that name this rule: the query does not
+    /// apply them, so it returns events they would remove.
+    unapplied_filters: Vec<&'a str>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -41,22 +44,47 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut read_errors: Vec<String> = list_errors.iter().map(ToString::to_string).collect();
     read_errors.extend(files.iter().flat_map(|f| f.errors.iter().map(ToString::to_string)));
 
-    // Correlation and filter documents are not converted yet, so only rules are listed.
-    let rules: Vec<_> = files
+    let documents: Vec<(&std::path::Path, &Document)> =
+        files.iter().flat_map(|file| file.documents.iter().map(move |doc| (file.path.as_path(), doc))).collect();
+
+    // NOTE: correlation and filter documents are not converted; they are listed on stderr,
+    // and each query that a filter names carries a warning.
+    let mut filters_by_rule: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut not_converted = 0;
+    for (path, doc) in &documents {
+        let (kind, title) = match doc {
+            Document::Rule(_) => continue,
+            Document::Correlation(correlation) => ("correlation", correlation.meta.title.as_str()),
+            Document::Filter(filter) => {
+                for rule in &filter.rules {
+                    filters_by_rule.entry(rule.as_str()).or_default().push(filter.meta.title.as_str());
+                }
+                ("filter", filter.meta.title.as_str())
+            }
+        };
+        not_converted += 1;
+        eprintln!("not converted: {}: {} ({kind}): {kind} documents are not converted to KQL", path.display(), one_line(title));
+    }
+
+    let rules: Vec<_> = documents
         .iter()
-        .flat_map(|file| file.documents.iter().map(move |doc| (file.path.as_path(), doc)))
         .filter_map(|(path, doc)| match doc {
-            Document::Rule(rule) => Some((path, rule)),
+            Document::Rule(rule) => Some((*path, rule)),
             _ => None,
         })
         .collect();
     let outcomes: Vec<Outcome> = rules
         .par_iter()
-        .map(|(path, rule)| Outcome {
-            path,
-            id: rule.meta.id.as_deref(),
-            title: &rule.meta.title,
-            result: backend.convert(rule),
+        .map(|(path, rule)| {
+            let names = [rule.meta.id.as_deref(), rule.meta.name.as_deref()];
+            let unapplied_filters = names.iter().flatten().flat_map(|name| filters_by_rule.get(name).into_iter().flatten().copied()).collect();
+            Outcome {
+                path,
+                id: rule.meta.id.as_deref(),
+                title: &rule.meta.title,
+                result: backend.convert(rule),
+                unapplied_filters,
+            }
         })
         .collect();
 
@@ -74,6 +102,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         eprintln!("error: {error}");
     }
     print_summary(&args.target, files.len(), &outcomes, read_errors.len());
+    if not_converted > 0 {
+        eprintln!("  not converted (correlation and filter documents): {not_converted}");
+    }
 
     Ok(if read_errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
@@ -86,6 +117,9 @@ fn print_text(out: &mut impl Write, outcome: &Outcome) -> anyhow::Result<()> {
     match &outcome.result {
         Ok(conversion) => {
             writeln!(out, "// {title} ({id})")?;
+            for filter in &outcome.unapplied_filters {
+                writeln!(out, "// warning: the filter {:?} applies to this rule, but the query does not apply it", one_line(filter))?;
+            }
             writeln!(out, "{}\n", conversion.query)?;
         }
         Err(refusal) => {
@@ -115,6 +149,7 @@ fn print_json(out: &mut impl Write, outcome: &Outcome) -> anyhow::Result<()> {
         "title": outcome.title,
         "conversion": query,
         "refusal": refusal,
+        "unapplied_filters": outcome.unapplied_filters,
     });
     writeln!(out, "{line}")?;
     Ok(())
