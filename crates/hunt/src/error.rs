@@ -1,6 +1,6 @@
 //! Errors of the hunt: a log source table that does not parse, an input that cannot be read.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// An error that stops one part of a hunt: loading the log source table, or reading one
 /// event file or record. The hunt reports input errors and goes on with the other inputs.
@@ -35,8 +35,27 @@ pub enum HuntError {
     #[error("{path}: skipped a corrupt EVTX record or chunk: {message}")]
     EvtxRecord { path: PathBuf, message: String },
 
+    /// JSON values that are valid but are not objects (a number, a string, `null`, a
+    /// nested array), so cannot be events. `value` quotes the first one, found at `line` in
+    /// a JSON Lines file, and `others` counts the rest in the same file.
+    #[error("{}", not_event_message(path, *line, value, *others))]
+    NotEvent { path: PathBuf, line: Option<usize>, value: String, others: u64 },
+
     /// A JSON or JSON Lines file with a value that is not valid JSON; `line` is where the
     /// parser stopped. Reading goes on at the next line of a JSON Lines file.
     #[error("{path}:{line}: invalid JSON: {message}")]
     Json { path: PathBuf, line: usize, message: String },
+}
+
+fn not_event_message(path: &Path, line: Option<usize>, value: &str, others: u64) -> String {
+    let place = match line {
+        Some(line) => format!("{}:{line}", path.display()),
+        None => path.display().to_string(),
+    };
+    let more = match others {
+        0 => String::new(),
+        1 => " (and 1 more such value)".to_owned(),
+        n => format!(" (and {n} more such values)"),
+    };
+    format!("{place}: not an event object or array of events: `{value}`{more}")
 }

@@ -103,3 +103,51 @@ fn device_path_is_reported() {
     assert_eq!(report.files, 0);
     assert_eq!(messages, ["/dev/null: not a regular file or folder"]);
 }
+
+#[test]
+fn byte_order_mark_is_skipped() {
+    let folder = TempFolder::new("bom");
+    let bom = b"\xEF\xBB\xBF";
+    let array = folder.write("array.json", &[&bom[..], format!("[{EVENT}]").as_bytes()].concat());
+    let lines = folder.write("lines.jsonl", &[&bom[..], format!("{EVENT}\n{EVENT}\n").as_bytes()].concat());
+    let single = folder.write("single.json", &[&bom[..], format!("  {EVENT}").as_bytes()].concat());
+
+    for (path, events) in [(array, 1), (lines, 2), (single, 1)] {
+        let (report, messages) = run(std::slice::from_ref(&path));
+        assert!(messages.is_empty(), "{}: {messages:?}", path.display());
+        assert_eq!(report.events, events, "{}", path.display());
+        assert_eq!(report.detections.len() as u64, events, "{}", path.display());
+    }
+}
+
+#[test]
+fn scalar_top_level_is_reported() {
+    let folder = TempFolder::new("scalar");
+    let number = folder.write("number.json", b"42\n");
+    let null = folder.write("null.json", b"null");
+
+    for path in [number, null] {
+        let (report, messages) = run(std::slice::from_ref(&path));
+        assert_eq!(report.events, 0, "{}", path.display());
+        assert_eq!(report.files_read, 0, "{}", path.display());
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(messages[0].contains("not an event object or array of events"), "{messages:?}");
+        assert!(messages[0].contains(&path.display().to_string()), "{messages:?}");
+    }
+}
+
+#[test]
+fn non_object_values_are_counted_once() {
+    let folder = TempFolder::new("non-object");
+    let array = folder.write("array.json", format!("[{EVENT}, 1, \"text\", null]").as_bytes());
+    let lines = folder.write("lines.jsonl", format!("{EVENT}\n7\n{EVENT}\n[]\n").as_bytes());
+
+    let (report, messages) = run(&[array.clone()]);
+    assert_eq!(report.events, 1);
+    assert_eq!(report.files_read, 1);
+    assert_eq!(messages, [format!("{}: not an event object or array of events: `1` (and 2 more such values)", array.display())]);
+
+    let (report, messages) = run(&[lines.clone()]);
+    assert_eq!(report.events, 2);
+    assert_eq!(messages, [format!("{}:2: not an event object or array of events: `7` (and 1 more such value)", lines.display())]);
+}
