@@ -107,6 +107,8 @@ fn resolve(root: &Path, request_path: &str) -> Option<PathBuf> {
             ".." => return None,
             // A `:` could name a drive or stream on Windows; the site never uses one.
             segment if segment.contains(':') => return None,
+            // Hidden files, such as the build's `.socfeed-site` marker, are not part of the site.
+            segment if segment.starts_with('.') => return None,
             segment => candidate.push(segment),
         }
     }

@@ -75,6 +75,17 @@ async fn missing_file_is_404() {
 }
 
 #[tokio::test]
+async fn hidden_files_are_404() {
+    let site = Site::new();
+    std::fs::write(site.dir.path().join("site/.socfeed-site"), "manifest").unwrap();
+    std::fs::create_dir_all(site.dir.path().join("site/.git")).unwrap();
+    std::fs::write(site.dir.path().join("site/.git/config"), "config").unwrap();
+    assert_eq!(site.get("/.socfeed-site").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(site.get("/%2esocfeed-site").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(site.get("/.git/config").await.0, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
 async fn path_traversal_is_rejected() {
     let site = Site::new();
     let attempts = [
