@@ -252,3 +252,16 @@ fn convert_lists_documents_it_does_not_convert() {
     assert!(stderr.contains("Service Account Logons (filter): filter documents are not converted"), "{stderr}");
     assert!(stderr.contains("not converted (correlation and filter documents): 2"), "{stderr}");
 }
+
+#[test]
+fn build_names_a_missing_rule_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-rules");
+    let out = dir.path().join("site");
+    let output = socfeed(&["build", missing.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let stderr = text(&output.stderr);
+
+    assert!(!output.status.success());
+    assert!(stderr.contains("no rule files found"), "{stderr}");
+    assert!(stderr.contains(&format!("{}: cannot read", missing.display())), "{stderr}");
+}

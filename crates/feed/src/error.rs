@@ -6,9 +6,11 @@ use std::path::PathBuf;
 /// lists it in its report and on the errors page and goes on.
 #[derive(Debug, thiserror::Error)]
 pub enum FeedError {
-    /// The rule paths hold no rule file (or none could be listed), so there is nothing to publish.
-    #[error("no rule files found in {paths}")]
-    NoRuleFiles { paths: String },
+    /// The rule paths hold no rule file (or none could be listed), so there is nothing to
+    /// publish. `reasons` lists why paths could not be listed (not found, no permission),
+    /// starting with `: `, or is empty.
+    #[error("no rule files found in {paths}{reasons}")]
+    NoRuleFiles { paths: String, reasons: String },
 
     /// A folder or file of the site could not be created or written.
     #[error("cannot write {path}: {source}")]

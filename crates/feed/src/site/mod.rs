@@ -78,7 +78,9 @@ pub fn build_site(options: &BuildOptions) -> Result<BuildReport, FeedError> {
     let (files, find_errors) = socfeed_sigma::find_rule_files(options.rule_paths);
     if files.is_empty() {
         let paths: Vec<String> = options.rule_paths.iter().map(|p| model::display_path(p)).collect();
-        return Err(FeedError::NoRuleFiles { paths: paths.join(", ") });
+        let reasons: Vec<String> = find_errors.iter().map(ToString::to_string).collect();
+        let reasons = if reasons.is_empty() { String::new() } else { format!(": {}", reasons.join("; ")) };
+        return Err(FeedError::NoRuleFiles { paths: paths.join(", "), reasons });
     }
 
     let targets = Targets::all();
