@@ -48,6 +48,8 @@ const ALL_COLUMNS_EXPR: &str = "tostring(pack_all())";
 struct Column<'a> {
     field: &'a str,
     text: String,
+    /// The mapping's `presence` expression for this field.
+    presence: Option<String>,
     column_type: ColumnType,
     allowed: Option<&'a [String]>,
     mapping: &'a FieldMapping,
@@ -223,7 +225,8 @@ impl<'a> ItemConverter<'a> {
             // A `hashes` mapping: each test picks its column.
             (String::new(), ColumnType::String, None)
         };
-        Ok(Column { field, text, column_type, allowed, mapping })
+        let presence = mapping.presence.as_ref().map(|presence| if template { presence.replace("{field}", field) } else { presence.clone() });
+        Ok(Column { field, text, presence, column_type, allowed, mapping })
     }
 
     /// Returns the value of a plain equality on a string column without value tables,
@@ -341,10 +344,16 @@ impl<'a> ItemConverter<'a> {
                 Ok(Expr::Nullable(format!("{lhs} == {value}")))
             }
             ValueTest::Null => {
-                self.add_caveat(empty_caveat(self.target));
+                // Sigma's null matches a missing field and an empty value alike, as the
+                // hunt matcher reads it, so `presence` does not apply.
+                self.add_caveat(null_caveat(self.target));
                 Ok(Expr::Atom(format!("isempty({})", column.text)))
             }
             ValueTest::Exists { exists } => {
+                if let Some(presence) = &column.presence {
+                    let function = if *exists { "isnotnull" } else { "isnull" };
+                    return Ok(Expr::Atom(format!("{function}({presence})")));
+                }
                 self.add_caveat(empty_caveat(self.target));
                 let function = if *exists { "isnotempty" } else { "isempty" };
                 Ok(Expr::Atom(format!("{function}({})", column.text)))
@@ -410,6 +419,9 @@ impl<'a> ItemConverter<'a> {
         }
 
         if shape(&pattern) == Shape::Any {
+            if let Some(presence) = &column.presence {
+                return Ok(Expr::Atom(format!("isnotnull({presence})")));
+            }
             self.add_caveat(any_value_caveat(field));
         }
         string_match(field, &column.text, &pattern, cased)
@@ -591,6 +603,10 @@ fn time_part_name(part: TimePart) -> &'static str {
 
 fn empty_caveat(target: &str) -> String {
     format!("{target} columns read as empty both when a source lacks the field and when its value is empty, so null and exists tests cannot tell the two apart.")
+}
+
+fn null_caveat(target: &str) -> String {
+    format!("{target} columns read as empty both when a source lacks the field and when its value is empty, so a null test matches both.")
 }
 
 fn any_value_caveat(field: &str) -> String {

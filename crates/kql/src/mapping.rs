@@ -141,6 +141,11 @@ pub struct FieldMapping {
     /// that search for a substring keep their meaning, and the conversion refuses every
     /// other test.
     pub search_in: Option<TextFormat>,
+    /// An expression that is null exactly when the event lacks the field, such as the
+    /// dynamic member that `expr` reads with `tostring`; `{field}` is filled in as in
+    /// `expr`. With it, exists tests and a lone `*` tell a missing field from an empty
+    /// value.
+    pub presence: Option<String>,
     /// Characters that no value of the column contains: a string test whose value has
     /// one can never match, so the conversion rejects it.
     #[serde(default)]

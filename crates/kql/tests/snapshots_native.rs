@@ -258,3 +258,13 @@ fn security_xml_escaped_value_is_refused() {
     // written there, so `<` would be `&lt;` and the test could never match.
     insta::assert_snapshot!(snap("product: windows\nservice: security", "selection:\n    EventID: 4698\n    TaskContent|contains: 'cmd.exe</Command>'\ncondition: selection"));
 }
+
+#[test]
+fn event_data_presence_tests() {
+    // EventData members are null when the event lacks the field, so `*` and exists tell
+    // a missing field from an empty one there. Null matches both.
+    insta::assert_snapshot!(snap(
+        WIN_PROC,
+        "selection:\n    CommandLine: '*'\n    ParentCommandLine: null\n    Description|exists: false\ncondition: selection"
+    ));
+}
