@@ -1,6 +1,7 @@
 //! `socfeed`: Sigma rules to checked KQL queries and a browsable SOC feed.
 
 mod commands;
+mod logging;
 
 // Rule loading and the hunt allocate many small strings and vectors on every thread.
 // With mimalloc, a full hunt over the SigmaHQ rules and the EVTX attack samples took
@@ -58,13 +59,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("SOCFEED_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    logging::init();
 
     let cli = Cli::parse();
     let result = match cli.command {

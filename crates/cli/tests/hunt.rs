@@ -103,3 +103,40 @@ fn hunt_partial_failure_still_succeeds() {
     assert!(stderr.contains("nosuch.json"), "stderr: {stderr}");
     assert!(stderr.contains("1 detections"), "stderr: {stderr}");
 }
+
+/// Returns an EVTX sample of the shared corpus, or `None` (after printing why) when absent.
+fn corpus_sample(name: &str) -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/evtx-attack-samples").join(name);
+    if path.is_file() {
+        Some(path)
+    } else {
+        eprintln!("skipping: {} not found", path.display());
+        None
+    }
+}
+
+#[test]
+fn hunt_reports_damaged_evtx_records() {
+    let Some(sample) = corpus_sample("AutomatedTestingTools/PanacheSysmon_vs_AtomicRedTeam01.evtx") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = std::fs::read(&sample).unwrap();
+
+    // Each case flips one bit in a record's value descriptors, which makes the evtx crate
+    // log a size mismatch. It repairs the first record and reads on, and fails the second.
+    let cases = [(0x88ae3, 0x80, "record 338 is damaged and was read as repaired"), (0x916d0, 0x04, "Failed to parse record number 359")];
+    for (offset, bit, expected) in cases {
+        let mut damaged = bytes.clone();
+        damaged[offset] ^= bit;
+        let damaged = write(dir.path(), &format!("damaged-{offset:x}.evtx"), &damaged);
+
+        let (code, _, stderr) = hunt(dir.path(), &[&damaged], &[]);
+
+        assert_eq!(code, Some(0), "stderr: {stderr}");
+        assert!(!stderr.contains('\u{1b}'), "colour codes on a pipe: {stderr}");
+        assert!(!stderr.contains("evtx::"), "evtx crate log lines: {stderr}");
+        let warnings: Vec<&str> = stderr.lines().filter(|l| l.starts_with("warning: ")).collect();
+        assert_eq!(warnings.len(), 1, "stderr: {stderr}");
+        assert!(warnings[0].starts_with(&format!("warning: {}: ", damaged.display())), "stderr: {stderr}");
+        assert!(warnings[0].contains(expected), "stderr: {stderr}");
+    }
+}

@@ -21,7 +21,13 @@ pub enum HuntError {
     #[error("{path}: not a regular file or folder")]
     NotFileOrFolder { path: PathBuf },
 
-    /// An EVTX file whose header is invalid, so none of its records can be read.
+    /// A file read as EVTX (by its extension) whose file header is invalid: not an EVTX
+    /// file, or one whose header is damaged. None of its records are read.
+    #[error("{path}: not an EVTX file: invalid file header: {message}")]
+    EvtxHeader { path: PathBuf, message: String },
+
+    /// An EVTX file that the evtx crate cannot open for another reason, so none of its
+    /// records are read.
     #[error("{path}: not a readable EVTX file: {message}")]
     EvtxFile { path: PathBuf, message: String },
 
@@ -40,6 +46,12 @@ pub enum HuntError {
     /// a JSON Lines file, and `others` counts the rest in the same file.
     #[error("{}", not_event_message(path, *line, value, *others))]
     NotEvent { path: PathBuf, line: Option<usize>, value: String, others: u64 },
+
+    /// An EVTX record that the evtx crate found damaged and repaired, for example a value
+    /// whose size does not match its descriptor. Its fields may be wrong. `warnings` holds
+    /// the crate's messages, each once.
+    #[error("{path}: record {record} is damaged and was read as repaired by the EVTX parser, so its fields may be wrong: {}", warnings.join("; "))]
+    EvtxRecordRepaired { path: PathBuf, record: u64, warnings: Vec<String> },
 
     /// A JSON or JSON Lines file with a value that is not valid JSON; `line` is where the
     /// parser stopped. Reading goes on at the next line of a JSON Lines file.

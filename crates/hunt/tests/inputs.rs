@@ -151,3 +151,21 @@ fn non_object_values_are_counted_once() {
     assert_eq!(report.events, 2);
     assert_eq!(messages, [format!("{}:2: not an event object or array of events: `7` (and 1 more such value)", lines.display())]);
 }
+
+#[test]
+fn non_evtx_file_names_header() {
+    let folder = TempFolder::new("not-evtx");
+    let short = folder.write("short.evtx", b"this is not an event log");
+    let long = folder.write("long.evtx", "this is not an event log\n".repeat(400).as_bytes());
+
+    let (report, messages) = run(&[long.clone(), short.clone()]);
+
+    assert_eq!(report.files_read, 0);
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(messages[0].starts_with(&format!("{}: not an EVTX file: invalid file header: ", long.display())), "{messages:?}");
+    assert!(messages[0].contains("ElfFile"), "{messages:?}");
+    assert!(messages[1].starts_with(&format!("{}: not an EVTX file: invalid file header: ", short.display())), "{messages:?}");
+    for message in &messages {
+        assert!(!message.contains("An error occurred"), "{message}");
+    }
+}

@@ -205,7 +205,7 @@ fn print_summary(report: &HuntReport, rules: &RuleSet, loaded: usize, load_time:
         rules.filtered_out
     );
     if !report.errors.is_empty() {
-        eprintln!("{} unreadable files or records skipped (listed above)", report.errors.len());
+        eprintln!("{} read errors in files or records (listed above)", report.errors.len());
     }
 
     let mut per_level: BTreeMap<Option<Level>, usize> = BTreeMap::new();

@@ -1,8 +1,10 @@
 //! Reads EVTX files with the `evtx` crate, streaming chunk by chunk.
 
+use std::cell::RefCell;
 use std::path::Path;
 use std::sync::Arc;
 
+use evtx::err::EvtxError;
 use evtx::{EvtxParser, ParserSettings};
 
 /// The size of an EVTX chunk, fixed by the format.
@@ -11,6 +13,38 @@ const CHUNK_BYTES: u64 = 64 * 1024;
 use super::shape::event_from_json;
 use crate::error::HuntError;
 use crate::hunt::{FileOutcome, Scanner};
+
+/// The maximum number of evtx crate warnings kept for one record.
+const MAX_RECORD_WARNINGS: usize = 8;
+
+thread_local! {
+    /// Warnings that the evtx crate logged on this thread since the last record was scanned.
+    static PARSER_WARNINGS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Stores a warning that the evtx crate logged on the current thread. The crate logs (with
+/// the `log` crate) when it repairs a damaged record instead of failing it, and it hands
+/// each record to the scan on the thread that read it. A program that forwards the crate's
+/// warnings here gets each repaired record reported as [`HuntError::EvtxRecordRepaired`].
+pub fn record_parser_warning(message: String) {
+    PARSER_WARNINGS.with(|warnings| {
+        let mut warnings = warnings.borrow_mut();
+        if warnings.len() < MAX_RECORD_WARNINGS && !warnings.contains(&message) {
+            warnings.push(message);
+        }
+    });
+}
+
+fn take_parser_warnings() -> Vec<String> {
+    PARSER_WARNINGS.with(|warnings| std::mem::take(&mut *warnings.borrow_mut()))
+}
+
+/// The result of scanning one record.
+struct RecordOutcome {
+    detections: Vec<crate::Detection>,
+    /// The record number and the evtx crate's warnings, when it repaired the record.
+    repaired: Option<(u64, Vec<String>)>,
+}
 
 /// Scans one EVTX file. Chunks are read lazily, so the file never has to fit in memory;
 /// with `threads` above one, the chunks are parsed and matched on the rayon pool. A corrupt
@@ -24,8 +58,12 @@ pub fn scan(path: &Path, scanner: &Arc<Scanner>, threads: usize) -> FileOutcome 
 
     let parser = match EvtxParser::from_path(path) {
         Ok(parser) => parser,
+        Err(e @ EvtxError::DeserializationError(_)) => {
+            outcome.errors.push(HuntError::EvtxHeader { path: path.to_owned(), message: error_chain(&e) });
+            return outcome;
+        }
         Err(e) => {
-            outcome.errors.push(HuntError::EvtxFile { path: path.to_owned(), message: e.to_string() });
+            outcome.errors.push(HuntError::EvtxFile { path: path.to_owned(), message: error_chain(&e) });
             return outcome;
         }
     };
@@ -38,19 +76,35 @@ pub fn scan(path: &Path, scanner: &Arc<Scanner>, threads: usize) -> FileOutcome 
 
     let worker_scanner = Arc::clone(scanner);
     let worker_source = Arc::clone(&source);
+    // NOTE: a warning logged while the crate reads a chunk that then fails as a whole stays
+    // on its thread and is reported with the next record scanned there.
+    take_parser_warnings();
     let records = parser.serialized_records(move |record| {
-        let record = record?.into_json_value()?;
+        // Warnings logged while this record was read come before this call, and those
+        // logged while it is rendered come during `into_json_value`.
+        let mut warnings = take_parser_warnings();
+        let record = record?;
+        let number = record.event_record_id;
+        let record = record.into_json_value();
+        warnings.extend(take_parser_warnings());
+        let record = record?;
+
         let event = event_from_json(&record.data, worker_scanner.rules.event_builder());
-        Ok(worker_scanner.scan_event(&event, &worker_source))
+        let detections = worker_scanner.scan_event(&event, &worker_source);
+        let repaired = (!warnings.is_empty()).then_some((number, warnings));
+        Ok(RecordOutcome { detections, repaired })
     });
 
     for record in records {
         match record {
-            Ok(detections) => {
+            Ok(record) => {
                 outcome.events += 1;
-                outcome.detections.extend(detections);
+                outcome.detections.extend(record.detections);
+                if let Some((record, warnings)) = record.repaired {
+                    outcome.errors.push(HuntError::EvtxRecordRepaired { path: path.to_owned(), record, warnings });
+                }
             }
-            Err(e) => outcome.errors.push(HuntError::EvtxRecord { path: path.to_owned(), message: e.to_string() }),
+            Err(e) => outcome.errors.push(HuntError::EvtxRecord { path: path.to_owned(), message: error_chain(&e) }),
         }
     }
     outcome
@@ -67,4 +121,23 @@ fn truncation(path: &Path, parser: &EvtxParser<std::fs::File>) -> Option<HuntErr
     let expected = header_bytes.saturating_add(chunks.saturating_mul(CHUNK_BYTES));
     let partial_chunk = size > header_bytes && (size - header_bytes) % CHUNK_BYTES != 0;
     (size < expected || partial_chunk).then(|| HuntError::EvtxTruncated { path: path.to_owned(), size, chunks, expected })
+}
+
+/// Joins an evtx error with its causes, without the generic messages that the crate puts
+/// on top of some of them ("An error occurred while trying to deserialize evtx stream.").
+fn error_chain(error: &EvtxError) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut current: Option<&dyn std::error::Error> = Some(error);
+    while let Some(error) = current {
+        let text = error.to_string();
+        let text = text.trim_end_matches('.');
+        if !text.starts_with("An error occurred while trying to") {
+            parts.push(text.to_owned());
+        }
+        current = error.source();
+    }
+    if parts.is_empty() {
+        parts.push(error.to_string());
+    }
+    parts.join(": ")
 }
