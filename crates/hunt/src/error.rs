@@ -32,7 +32,7 @@ pub enum HuntError {
     EvtxFile { path: PathBuf, message: String },
 
     /// An EVTX file shorter than the chunks its header announces, or ending inside a chunk
-    /// (a copy cut short); the records of the complete chunks are still read.
+    /// (a copy cut short). The records before the cut are still read.
     #[error("{path}: truncated EVTX file: {size} bytes, its header announces {chunks} chunks of 64 KiB ({expected} bytes)")]
     EvtxTruncated { path: PathBuf, size: u64, chunks: u64, expected: u64 },
 

@@ -53,3 +53,36 @@ fn damaged_evtx_files_are_reported() {
     // Both damaged copies still yield the records before the damage.
     assert!(damaged.events > intact.events / 2, "{} events read from damaged copies of {} events", damaged.events, intact.events);
 }
+
+#[test]
+fn cut_chunk_keeps_records_before_cut() {
+    let Some(corpus) = common::corpus() else { return };
+    // Chunk 2 of this sample holds records 88 to 124 and fills the chunk.
+    let sample = corpus.join("evtx-attack-samples/AutomatedTestingTools/PanacheSysmon_vs_AtomicRedTeam01.evtx");
+    let bytes = std::fs::read(&sample).unwrap_or_else(|e| panic!("{}: {e}", sample.display()));
+    let dir = std::env::temp_dir().join(format!("socfeed-hunt-cut-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+
+    // The file header is 4096 bytes and chunks are 65536. One copy ends where chunk 2
+    // starts, the other ends 30000 bytes into chunk 2, past its first records.
+    let boundary = 4096 + 2 * 65536;
+    let whole_chunks = dir.join("whole-chunks.evtx");
+    std::fs::write(&whole_chunks, &bytes[..boundary]).unwrap_or_else(|e| panic!("{e}"));
+    let cut = dir.join("cut.evtx");
+    std::fs::write(&cut, &bytes[..boundary + 30000]).unwrap_or_else(|e| panic!("{e}"));
+
+    let scanner = common::scanner_for(&[]);
+    let before = hunt(&scanner, std::slice::from_ref(&whole_chunks), &|_| {});
+    let after = hunt(&scanner, std::slice::from_ref(&cut), &|_| {});
+    let intact = hunt(&scanner, std::slice::from_ref(&sample), &|_| {});
+    let _ = std::fs::remove_dir_all(&dir);
+
+    assert_eq!(before.events, 87);
+    assert!(after.events > before.events, "{} events with the cut chunk, {} without", after.events, before.events);
+    assert!(after.events < before.events + 37, "{} events with the cut chunk, {} without", after.events, before.events);
+    assert!(intact.events > after.events);
+    let messages: Vec<String> = after.errors.iter().map(ToString::to_string).collect();
+    assert!(messages.iter().any(|m| m.contains("truncated EVTX file")), "{messages:#?}");
+    // Only the record split by the cut is lost, with at most one error for it.
+    assert!(messages.len() <= 2, "{messages:#?}");
+}
