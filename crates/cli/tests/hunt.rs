@@ -140,3 +140,31 @@ fn hunt_reports_damaged_evtx_records() {
         assert!(warnings[0].contains(expected), "stderr: {stderr}");
     }
 }
+
+/// Writes a regression case: `info.yml` naming the test rule, and the given files.
+fn write_case(root: &Path, name: &str, files: &[(&str, &[u8])]) {
+    let info = "rule_metadata:\n    - id: 6d3d6a19-1b2c-4c1e-9d35-2a3f1c1b7e01\n      title: Whoami Execution\n";
+    write(&root.join(name), "info.yml", info.as_bytes());
+    for (file, bytes) in files {
+        write(&root.join(name), file, bytes);
+    }
+}
+
+#[test]
+fn test_rules_skips_case_without_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let rule = write(dir.path(), "rules/whoami.yml", RULE.as_bytes());
+    let cases = dir.path().join("regression_data");
+    write_case(&cases, "whoami_json", &[("event.json", EVENT.as_bytes())]);
+    write_case(&cases, "whoami_raw", &[("event.raw", b"raw syslog text")]);
+
+    let output = socfeed(&["test-rules", "-r", rule.to_str().unwrap(), cases.to_str().unwrap()]);
+    let stdout = text(&output.stdout);
+
+    assert_eq!(output.status.code(), Some(0), "stdout: {stdout}\nstderr: {}", text(&output.stderr));
+    let skip: Vec<&str> = stdout.lines().filter(|l| l.starts_with("skip ")).collect();
+    assert_eq!(skip.len(), 1, "stdout: {stdout}");
+    assert!(skip[0].contains("whoami_raw"), "stdout: {stdout}");
+    assert!(skip[0].contains("no .evtx or .json event file, only event.raw"), "stdout: {stdout}");
+    assert!(stdout.contains("1 passed, 0 failed, 1 skipped"), "stdout: {stdout}");
+}

@@ -14,6 +14,9 @@ pub struct Case {
     pub rule_title: Option<String>,
     /// The event files of the case (`.evtx` and `.json`), sorted.
     pub files: Vec<PathBuf>,
+    /// The other files beside `info.yml`, sorted: events in formats the hunt does not read,
+    /// such as the `.raw` text logs of network device rules.
+    pub other_files: Vec<PathBuf>,
 }
 
 /// The result of running one event file of a case.
@@ -53,14 +56,15 @@ fn read_case(info: &Path) -> Result<Case, String> {
 
     let folder = info.parent().map(Path::to_path_buf).unwrap_or_default();
     let entries = std::fs::read_dir(&folder).map_err(|e| format!("cannot list the folder: {e}"))?;
-    let mut files: Vec<PathBuf> = entries
+    let (mut files, mut other_files): (Vec<PathBuf>, Vec<PathBuf>) = entries
         .flatten()
         .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|e| e == "evtx" || e == "json"))
-        .collect();
+        .filter(|path| path.is_file() && path.as_path() != info)
+        .partition(|path| path.extension().is_some_and(|e| e == "evtx" || e == "json"));
     files.sort();
+    other_files.sort();
 
-    Ok(Case { folder, rule_id, rule_title: rule["title"].as_str().map(str::to_owned), files })
+    Ok(Case { folder, rule_id, rule_title: rule["title"].as_str().map(str::to_owned), files, other_files })
 }
 
 fn collect_infos(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -2,7 +2,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use rayon::prelude::*;
-use socfeed_hunt::regression::{find_cases, run_case};
+use socfeed_hunt::regression::{find_cases, run_case, Case};
 use socfeed_hunt::{RuleFilter, RuleSet, Scanner, TimeWindow};
 
 #[derive(clap::Args)]
@@ -17,7 +17,8 @@ pub struct Args {
     #[arg(required = true, value_name = "REGRESSION_DATA")]
     folders: Vec<PathBuf>,
 
-    /// Print only the cases that fail.
+    /// Print only the cases that fail. Cases without an .evtx or .json file are skipped,
+    /// not failed, and counted in the summary.
     #[arg(long)]
     failures_only: bool,
 }
@@ -44,12 +45,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
     let mut passed = 0;
     let mut failed = 0;
+    let mut skipped = 0;
     println!("{:<6}  {:<36}  {:>6}  {}", "result", "rule id", "events", "file");
     for (case, file_results) in &results {
         let rule_loaded = scanner.rules.loaded.iter().any(|r| r.id.as_deref() == Some(case.rule_id.as_str()));
+        // A case recorded only in a format the hunt does not read cannot fail or pass.
         if file_results.is_empty() {
-            failed += 1;
-            println!("{:<6}  {:<36}  {:>6}  {} (no .evtx or .json file)", "FAIL", case.rule_id, 0, case.folder.display());
+            skipped += 1;
+            if !args.failures_only {
+                println!("{:<6}  {:<36}  {:>6}  {} ({})", "skip", case.rule_id, 0, case.folder.display(), skip_reason(case));
+            }
             continue;
         }
         for result in file_results {
@@ -77,9 +82,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for error in &errors {
         eprintln!("warning: {error}");
     }
-    eprintln!("{} cases, {passed} files passed, {failed} failed", cases.len());
-    println!("{passed} passed, {failed} failed");
+    eprintln!("{} cases, {passed} files passed, {failed} failed, {skipped} cases skipped", cases.len());
+    println!("{passed} passed, {failed} failed, {skipped} skipped");
     Ok(if failed > 0 || !errors.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Builds the reason a case has nothing to run, naming the files it has instead.
+fn skip_reason(case: &Case) -> String {
+    let names: Vec<String> =
+        case.other_files.iter().filter_map(|path| path.file_name()).map(|name| name.to_string_lossy().into_owned()).collect();
+    if names.is_empty() {
+        "skipped: no .evtx or .json event file".to_owned()
+    } else {
+        format!("skipped: no .evtx or .json event file, only {} in a format the hunt does not read", names.join(", "))
+    }
 }
 
 /// Finds the SigmaHQ rule folders next to each regression folder.
