@@ -168,3 +168,18 @@ fn test_rules_skips_case_without_events() {
     assert!(skip[0].contains("no .evtx or .json event file, only event.raw"), "stdout: {stdout}");
     assert!(stdout.contains("1 passed, 0 failed, 1 skipped"), "stdout: {stdout}");
 }
+
+#[test]
+fn hunt_rejects_reversed_time_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let events = write(dir.path(), "events.json", EVENT.as_bytes());
+
+    let (code, stdout, stderr) = hunt(dir.path(), &[&events], &["--from", "2025-01-01", "--to", "2024-01-01"]);
+
+    assert_eq!(code, Some(2), "stderr: {stderr}");
+    assert!(stdout.is_empty(), "stdout: {stdout}");
+    assert!(stderr.contains("invalid time range: --from 2025-01-01T00:00:00+00:00 is after --to 2024-01-01T00:00:00+00:00"), "stderr: {stderr}");
+
+    let (code, _, stderr) = hunt(dir.path(), &[&events], &["--from", "2024-01-01", "--to", "2024-01-01"]);
+    assert_eq!(code, Some(0), "stderr: {stderr}");
+}

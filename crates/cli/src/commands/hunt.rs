@@ -55,7 +55,7 @@ pub struct Args {
     #[arg(long, value_name = "TIME", value_parser = TimeWindow::parse_bound)]
     from: Option<chrono::DateTime<chrono::Utc>>,
 
-    /// Match only events at or before this time (same forms as --from).
+    /// Match only events at or before this time (same forms as --from, and not before it).
     #[arg(long, value_name = "TIME", value_parser = TimeWindow::parse_bound)]
     to: Option<chrono::DateTime<chrono::Utc>>,
 
@@ -95,6 +95,12 @@ fn parse_status(text: &str) -> Result<Status, String> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if let (Some(from), Some(to)) = (args.from, args.to) {
+        if from > to {
+            anyhow::bail!("invalid time range: --from {} is after --to {}, so no event can match", from.to_rfc3339(), to.to_rfc3339());
+        }
+    }
+
     let filter = RuleFilter {
         min_level: args.min_level,
         statuses: args.status.clone(),
