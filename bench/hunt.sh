@@ -25,6 +25,8 @@ bin="$CARGO_TARGET_DIR/release/socfeed"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/no-events"
+# An empty event file: the hunt exits with an error when it finds no event file at all.
+: > "$work/no-events/empty.jsonl"
 
 # One rule whose log source no sample event has: the run still reads every event.
 cat > "$work/parse-only.yml" <<'RULE'
