@@ -82,7 +82,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for error in &errors {
         eprintln!("warning: {error}");
     }
-    eprintln!("{} cases, {passed} files passed, {failed} failed, {skipped} cases skipped", cases.len());
+    let skipped_cases = if skipped == 1 { "case" } else { "cases" };
+    eprintln!("{} cases, {passed} files passed, {failed} failed, {skipped} {skipped_cases} skipped", cases.len());
     println!("{passed} passed, {failed} failed, {skipped} skipped");
     Ok(if failed > 0 || !errors.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
