@@ -1,26 +1,11 @@
 //! End-to-end tests of the `socfeed` binary on small rule sets written per test.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-const GOOD_RULE: &str = r#"title: Whoami Execution
-id: 6d3d6a19-1b2c-4c1e-9d35-2a3f1c1b7e01
-status: test
-description: Detects whoami.exe.
-author: socfeed tests
-date: 2025-01-02
-tags:
-    - attack.discovery
-    - attack.t1033
-logsource:
-    category: process_creation
-    product: windows
-detection:
-    selection:
-        Image|endswith: '\whoami.exe'
-    condition: selection
-level: low
-"#;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{socfeed, text, GOOD_RULE};
 
 /// The condition names `selection_typo`, which is not defined: line 9, column 16.
 const BAD_RULE: &str = r#"title: Broken Condition
@@ -35,14 +20,6 @@ detection:
 level: high
 "#;
 
-fn socfeed(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_socfeed"))
-        .args(args)
-        .env("XDG_CACHE_HOME", "/nonexistent-socfeed-test-cache")
-        .output()
-        .expect("failed to start the socfeed binary")
-}
-
 fn write_rules(dir: &Path, rules: &[(&str, &str)]) -> PathBuf {
     let rules_dir = dir.join("rules");
     std::fs::create_dir_all(&rules_dir).unwrap();
@@ -50,10 +27,6 @@ fn write_rules(dir: &Path, rules: &[(&str, &str)]) -> PathBuf {
         std::fs::write(rules_dir.join(name), text).unwrap();
     }
     rules_dir
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 #[test]

@@ -1,33 +1,13 @@
 //! End-to-end tests of `socfeed hunt` and `socfeed test-rules` on event files written per
 //! test: unreadable inputs, their messages and the exit status.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-const RULE: &str = r#"title: Whoami Execution
-id: 6d3d6a19-1b2c-4c1e-9d35-2a3f1c1b7e01
-status: test
-logsource:
-    category: process_creation
-    product: windows
-detection:
-    selection:
-        Image|endswith: '\whoami.exe'
-    condition: selection
-level: low
-"#;
+use std::path::{Path, PathBuf};
+
+use common::{socfeed, text, GOOD_RULE as RULE};
 
 const EVENT: &str = r#"{"Channel": "Microsoft-Windows-Sysmon/Operational", "EventID": 1, "Image": "C:\\Windows\\whoami.exe"}"#;
-
-fn socfeed(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_socfeed"))
-        .args(args)
-        .env("XDG_CACHE_HOME", "/nonexistent-socfeed-test-cache")
-        .env_remove("SOCFEED_LOG")
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("failed to start the socfeed binary")
-}
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.join(name);
@@ -36,10 +16,6 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     }
     std::fs::write(&path, bytes).unwrap();
     path
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// Runs `socfeed hunt -r RULE` on `events`, returning the exit code, stdout and stderr.

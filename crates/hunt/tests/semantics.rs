@@ -13,6 +13,13 @@ const SYSMON: &str = "Microsoft-Windows-Sysmon/Operational";
 /// Compiles one rule whose detection is `detection` (YAML, indented by four spaces).
 fn rule_set(logsource: &str, detection: &str) -> RuleSet {
     let text = format!("title: Test rule\nid: 00000000-0000-0000-0000-000000000001\nlogsource:\n{logsource}\ndetection:\n{detection}\nlevel: high\n");
+    let set = compile(text, &RuleFilter::default());
+    assert!(set.rejected.is_empty(), "{:?}", set.rejected);
+    set
+}
+
+/// Reads the rules of `text` and compiles them with `filter`.
+fn compile(text: String, filter: &RuleFilter) -> RuleSet {
     let file = read_str(Path::new("test.yml"), text);
     assert!(file.errors.is_empty(), "{:?}", file.errors);
     let rules = file
@@ -23,9 +30,7 @@ fn rule_set(logsource: &str, detection: &str) -> RuleSet {
             _ => None,
         })
         .collect();
-    let set = RuleSet::compile(rules, &RuleFilter::default());
-    assert!(set.rejected.is_empty(), "{:?}", set.rejected);
-    set
+    RuleSet::compile(rules, filter)
 }
 
 fn fires(set: &RuleSet, event: serde_json::Value) -> bool {
@@ -250,17 +255,7 @@ fn inner_wildcards_gated_by_literal() {
 
 fn rule_with_filter(detection: &str, filter: &RuleFilter) -> RuleSet {
     let text = format!("title: Test rule\nlogsource:\n{PROCESS}\ndetection:\n{detection}\nlevel: high\n");
-    let file = read_str(Path::new("test.yml"), text);
-    assert!(file.errors.is_empty(), "{:?}", file.errors);
-    let rules = file
-        .documents
-        .into_iter()
-        .filter_map(|d| match d {
-            Document::Rule(rule) => Some((PathBuf::from("test.yml"), *rule)),
-            _ => None,
-        })
-        .collect();
-    RuleSet::compile(rules, filter)
+    compile(text, filter)
 }
 
 #[test]
