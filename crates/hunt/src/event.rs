@@ -1,6 +1,8 @@
 //! The event model the matcher reads: a flat list of named text values plus the facts
 //! that route an event to rules (channel, provider, event ID) and that a detection reports.
 
+use crate::derived::Derivations;
+
 // foldhash (randomly seeded per process) instead of SipHash, because every field of every
 // event is looked up here. Only rule field names are keys, so events cannot fill the table.
 use foldhash::HashMap;
@@ -106,17 +108,35 @@ pub struct EventBuilder<'a> {
     table: &'a FieldTable,
     /// Keep fields that no rule names, because a keyword search reads every value.
     keep_all: bool,
+    derivations: Option<&'a Derivations>,
+    /// Values waiting for a translation: its index in `derivations`, and the value. They
+    /// wait because the channel and event ID that decide whether it applies may come later.
+    pending: Vec<(usize, Option<Box<str>>)>,
     event: Event,
 }
 
 impl<'a> EventBuilder<'a> {
     pub fn new(table: &'a FieldTable, keep_all: bool) -> Self {
-        EventBuilder { table, keep_all, event: Event::default() }
+        EventBuilder { table, keep_all, derivations: None, pending: Vec::new(), event: Event::default() }
+    }
+
+    /// Returns a builder that also adds the derived fields of `derivations`.
+    pub fn with_derivations(table: &'a FieldTable, keep_all: bool, derivations: &'a Derivations) -> Self {
+        let derivations = (!derivations.is_empty()).then_some(derivations);
+        EventBuilder { table, keep_all, derivations, pending: Vec::new(), event: Event::default() }
     }
 
     /// Adds one field value; `None` is a null value.
     pub fn push(&mut self, name: &str, value: Option<&str>) {
         self.note_routing_fact(name, value);
+
+        if let Some(derivations) = self.derivations {
+            for (index, log_field) in derivations.log_fields().enumerate() {
+                if log_field == name {
+                    self.pending.push((index, value.map(Into::into)));
+                }
+            }
+        }
 
         let id = self.table.id(name);
         if id == UNREAD && !self.keep_all {
@@ -145,7 +165,31 @@ impl<'a> EventBuilder<'a> {
         }
     }
 
-    pub fn finish(self) -> Event {
+    /// Returns the event, with the derived fields of the translations that apply to it.
+    pub fn finish(mut self) -> Event {
+        let Some(derivations) = self.derivations else {
+            return self.event;
+        };
+
+        let mut derived = Vec::new();
+        for (index, value) in &self.pending {
+            let Some((id, name, text)) = derivations.derive(*index, &self.event, value.as_deref()) else {
+                continue;
+            };
+
+            // The log's own value stays a second value of the derived field, so a rule
+            // that lists it (SigmaHQ rules list `S-1-16-16384` beside `System`) matches.
+            // NOTE: a per-value negation such as `|neq: System` then passes on the
+            // other value; no SigmaHQ rule applies one to a translated field.
+            let changed = text.as_deref() != value.as_deref();
+            let lower = text.as_deref().map(|t| t.to_lowercase().into_boxed_str());
+            derived.push(Field { name: name.into(), id, value: text.map(String::into_boxed_str), lower });
+            if changed {
+                let lower = value.as_deref().map(|v| v.to_lowercase().into_boxed_str());
+                derived.push(Field { name: name.into(), id, value: value.clone(), lower });
+            }
+        }
+        self.event.fields.extend(derived);
         self.event
     }
 }

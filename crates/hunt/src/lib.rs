@@ -6,6 +6,7 @@
 //! cheapest test that decides it. [`hunt()`] then streams EVTX and JSON files in
 //! parallel and returns the [`Detection`]s.
 
+pub mod derived;
 pub mod detection;
 pub mod error;
 pub mod event;

@@ -3,6 +3,7 @@
 //!
 //! The table lives in `data/windows-logsources.toml` and is parsed once.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -33,8 +34,55 @@ pub struct Source {
     /// Field values an event must have besides its event ID: field, then accepted values
     /// (compared case-insensitively).
     pub conditions: Vec<(String, Vec<String>)>,
-    /// Sigma field name to the name this log uses.
+    /// Sigma field name to the name this log uses. A field whose values are translated
+    /// maps to [`ValueTranslation::derived_field`] instead of the log's name.
     pub renames: HashMap<String, String>,
+    /// Log fields whose values are written differently from the Sigma field they stand for.
+    pub translations: Vec<ValueTranslation>,
+}
+
+/// A named conversion of a field value, implemented once here and chosen in the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Conversion {
+    /// `0x1a2c` to `6700`. Only text starting with `0x` or `0X` converts.
+    HexToDecimal,
+}
+
+/// How the values of one log field become the values of the Sigma field it stands for.
+///
+/// The hunt keeps the log's field and adds [`derived_field`](Self::derived_field), which
+/// only the renamed rules read, so rules written for the log's own names still see the
+/// log's values unchanged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueTranslation {
+    /// The field name in the log, such as `MandatoryLabel`.
+    pub log_field: String,
+    /// The name the renamed rules read: `<category>:<service>:<Sigma field>`.
+    pub derived_field: String,
+    /// Lowercase log value to the Sigma value.
+    values: HashMap<String, String>,
+    conversion: Option<Conversion>,
+}
+
+impl ValueTranslation {
+    /// Translates one value: by the value table first, then by the conversion. A value
+    /// that neither knows is returned unchanged.
+    pub fn translate<'v>(&self, value: &'v str) -> Cow<'v, str> {
+        if let Some(known) = self.values.get(&value.trim().to_lowercase()) {
+            return Cow::Owned(known.clone());
+        }
+        match self.conversion {
+            Some(Conversion::HexToDecimal) => hex_to_decimal(value).map_or(Cow::Borrowed(value), Cow::Owned),
+            None => Cow::Borrowed(value),
+        }
+    }
+}
+
+fn hex_to_decimal(value: &str) -> Option<String> {
+    let value = value.trim();
+    let digits = value.strip_prefix("0x").or_else(|| value.strip_prefix("0X"))?;
+    u64::from_str_radix(digits, 16).ok().map(|number| number.to_string())
 }
 
 /// The log source table: services, categories and the lookups from channel and provider.
@@ -80,8 +128,19 @@ struct SourceEntry {
     event_ids: Vec<u32>,
     #[serde(default, rename = "where")]
     conditions: HashMap<String, Vec<String>>,
+    /// A rename is the log's name alone, or a [`TranslatedField`] table. They are read
+    /// as TOML values first, so a bad table's error names its own mistake.
     #[serde(default)]
-    fields: HashMap<String, String>,
+    fields: HashMap<String, toml::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TranslatedField {
+    field: String,
+    #[serde(default)]
+    values: HashMap<String, String>,
+    convert: Option<Conversion>,
 }
 
 impl LogSourceTable {
@@ -133,7 +192,41 @@ impl LogSourceTable {
                 };
                 let mut conditions: Vec<_> = source.conditions.into_iter().collect();
                 conditions.sort();
-                sources.push(Source { service, event_ids: source.event_ids, conditions, renames: source.fields });
+
+                let mut renames = HashMap::with_capacity(source.fields.len());
+                let mut translations = Vec::new();
+                for (sigma_field, field_entry) in source.fields {
+                    let place = format!("category `{}`, service `{}`, field `{sigma_field}`", entry.name, source.service);
+                    let log_field = match field_entry {
+                        toml::Value::String(name) => name,
+                        toml::Value::Table(table) => {
+                            let field: TranslatedField = table
+                                .try_into()
+                                .map_err(|e| HuntError::LogSourceTable(format!("{place}: {}", e.to_string().trim())))?;
+                            if field.values.is_empty() && field.convert.is_none() {
+                                let message = format!("{place}: the table has neither `values` nor `convert`");
+                                return Err(HuntError::LogSourceTable(message));
+                            }
+                            let derived_field = format!("{}:{}:{sigma_field}", entry.name, source.service);
+                            let values = field.values.into_iter().map(|(from, to)| (from.to_lowercase(), to)).collect();
+                            translations.push(ValueTranslation {
+                                log_field: field.field,
+                                derived_field: derived_field.clone(),
+                                values,
+                                conversion: field.convert,
+                            });
+                            derived_field
+                        }
+                        _ => {
+                            let message = format!("{place}: expected the log's field name or a table");
+                            return Err(HuntError::LogSourceTable(message));
+                        }
+                    };
+                    renames.insert(sigma_field, log_field);
+                }
+                translations.sort_by(|a, b| a.derived_field.cmp(&b.derived_field));
+
+                sources.push(Source { service, event_ids: source.event_ids, conditions, renames, translations });
             }
             table.categories.insert(entry.name, sources);
         }
@@ -148,7 +241,13 @@ impl LogSourceTable {
             }
         }
 
-        let whole_service = |id: ServiceId| Source { service: id, event_ids: vec![], conditions: vec![], renames: HashMap::new() };
+        let whole_service = |id: ServiceId| Source {
+            service: id,
+            event_ids: vec![],
+            conditions: vec![],
+            renames: HashMap::new(),
+            translations: vec![],
+        };
         let service = match logsource.service.as_deref() {
             Some(name) => match self.service_ids.get(name) {
                 Some(&id) => Some(id),
@@ -185,6 +284,11 @@ impl LogSourceTable {
             return ids;
         }
         provider.and_then(|p| lookup(&self.by_provider, p)).unwrap_or(&[])
+    }
+
+    /// Returns every source of every category that translates values.
+    pub fn translating_sources(&self) -> impl Iterator<Item = &Source> {
+        self.categories.values().flatten().filter(|source| !source.translations.is_empty())
     }
 
     pub fn service_name(&self, id: ServiceId) -> &str {
@@ -227,6 +331,48 @@ mod tests {
         assert_eq!(names, [("sysmon", vec![1]), ("security", vec![4688])]);
         assert_eq!(sources[1].renames.get("Image").map(String::as_str), Some("NewProcessName"));
         assert_eq!(sources[1].renames.get("ParentImage").map(String::as_str), Some("ParentProcessName"));
+    }
+
+    fn translation(sources: &[Source], log_field: &str) -> Option<ValueTranslation> {
+        sources.iter().flat_map(|s| &s.translations).find(|t| t.log_field == log_field).cloned()
+    }
+
+    #[test]
+    fn security_4688_translates_label_and_ids() {
+        let table = LogSourceTable::windows();
+        let sources = table.resolve(&logsource(Some("windows"), Some("process_creation"), None)).unwrap_or_default();
+        assert!(sources[0].translations.is_empty());
+        assert_eq!(sources[1].renames.get("IntegrityLevel").map(String::as_str), Some("process_creation:security:IntegrityLevel"));
+
+        let label = translation(&sources, "MandatoryLabel").expect("MandatoryLabel translation");
+        assert_eq!(label.translate("S-1-16-12288"), "High");
+        assert_eq!(label.translate("S-1-16-16384"), "System");
+        assert_eq!(label.translate("S-1-16-1"), "S-1-16-1");
+
+        let pid = translation(&sources, "NewProcessId").expect("NewProcessId translation");
+        assert_eq!(pid.translate("0x1a2c"), "6700");
+        assert_eq!(pid.translate(" 0X1A2C "), "6700");
+        assert_eq!(pid.translate("1a2c"), "1a2c");
+        assert_eq!(pid.translate("0x"), "0x");
+        assert_eq!(pid.translate("0xffffffffffffffffff"), "0xffffffffffffffffff");
+    }
+
+    #[test]
+    fn translation_without_values_or_convert_is_an_error() {
+        let text = "[[service]]\nname = \"security\"\nchannels = [\"Security\"]\n\n\
+                    [[category]]\nname = \"process_creation\"\n[[category.source]]\nservice = \"security\"\n\
+                    [category.source.fields]\nImage = { field = \"NewProcessName\" }\n";
+        let error = LogSourceTable::parse(text).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.contains("field `Image`: the table has neither `values` nor `convert`"), "{error}");
+    }
+
+    #[test]
+    fn unknown_conversion_is_an_error() {
+        let text = "[[service]]\nname = \"security\"\nchannels = [\"Security\"]\n\n\
+                    [[category]]\nname = \"process_creation\"\n[[category.source]]\nservice = \"security\"\n\
+                    [category.source.fields]\nImage = { field = \"NewProcessName\", convert = \"rot13\" }\n";
+        let error = LogSourceTable::parse(text).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.contains("field `Image`: unknown variant `rot13`"), "{error}");
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use socfeed_sigma::{Document, Level, Rule, Status};
 
+use crate::derived::Derivations;
 use crate::event::{Event, EventBuilder, FieldTable};
 use crate::logsource::{LogSourceTable, ServiceId};
 use crate::matcher::atoms::{Interner, ScanPlan};
@@ -73,6 +74,8 @@ pub struct Rejection {
 pub struct RuleSet {
     rules: Vec<CompiledRule>,
     fields: FieldTable,
+    /// The value translations the rules read (see `derived.rs`).
+    derivations: Derivations,
     /// The string tests of all rules, compiled per field.
     plan: ScanPlan,
     /// For each atom, the rules it can trigger (see `matcher/trigger.rs`).
@@ -141,9 +144,11 @@ impl RuleSet {
     /// Indexes compiled rules in order and compiles the string tests of all of them.
     fn assemble(outcomes: impl Iterator<Item = Outcome>, table: &'static LogSourceTable, tables: Interner) -> RuleSet {
         let (fields, atoms) = tables.into_tables();
+        let derivations = Derivations::new(table, &fields);
         let mut set = RuleSet {
             rules: Vec::new(),
             fields,
+            derivations,
             plan: atoms.plan(),
             triggers: Vec::new(),
             untriggered: BitSet::new(0),
@@ -204,7 +209,7 @@ impl RuleSet {
 
     /// Returns a builder for events this rule set reads.
     pub fn event_builder(&self) -> EventBuilder<'_> {
-        EventBuilder::new(&self.fields, self.keep_all_fields)
+        EventBuilder::with_derivations(&self.fields, self.keep_all_fields, &self.derivations)
     }
 
     /// Returns the indexes of the compiled rules that can apply to the event: those of its
