@@ -1,11 +1,12 @@
 //! Event inputs that cannot be read, or read only in part: each is reported by path and
 //! the hunt counts only the files it could read.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::sync::Arc;
 
-use socfeed_hunt::{hunt, HuntReport, RuleFilter, RuleSet, Scanner, TimeWindow};
-use socfeed_sigma::{read_str, Document};
+use socfeed_hunt::{hunt, HuntReport, RuleFilter, Scanner, TimeWindow};
 
 const RULE: &str = "title: Whoami\nid: 00000000-0000-0000-0000-000000000001\nlogsource:\n    category: process_creation\n    product: windows\ndetection:\n    selection:\n        Image|endswith: '\\whoami.exe'\n    condition: selection\nlevel: high\n";
 
@@ -36,17 +37,7 @@ impl Drop for TempFolder {
 }
 
 fn scanner() -> Arc<Scanner> {
-    let file = read_str(Path::new("whoami.yml"), RULE.to_owned());
-    assert!(file.errors.is_empty(), "{:?}", file.errors);
-    let rules = file
-        .documents
-        .into_iter()
-        .filter_map(|d| match d {
-            Document::Rule(rule) => Some((PathBuf::from("whoami.yml"), *rule)),
-            _ => None,
-        })
-        .collect();
-    let set = RuleSet::compile(rules, &RuleFilter::default());
+    let set = common::compile_rules("whoami.yml", RULE.to_owned(), &RuleFilter::default());
     assert!(set.rejected.is_empty(), "{:?}", set.rejected);
     Scanner::new(set, TimeWindow::default())
 }

@@ -1,36 +1,22 @@
 //! Sigma semantics on small hand-written rules and events: every modifier family, every
 //! condition form, keywords, null and exists, and log source routing with field renames.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::sync::Arc;
 
 use socfeed_hunt::input::shape::event_from_json;
 use socfeed_hunt::{RuleFilter, RuleSet};
-use socfeed_sigma::{read_str, Document};
 
 const SYSMON: &str = "Microsoft-Windows-Sysmon/Operational";
 
 /// Compiles one rule whose detection is `detection` (YAML, indented by four spaces).
 fn rule_set(logsource: &str, detection: &str) -> RuleSet {
     let text = format!("title: Test rule\nid: 00000000-0000-0000-0000-000000000001\nlogsource:\n{logsource}\ndetection:\n{detection}\nlevel: high\n");
-    let set = compile(text, &RuleFilter::default());
+    let set = common::compile_rules("test.yml", text, &RuleFilter::default());
     assert!(set.rejected.is_empty(), "{:?}", set.rejected);
     set
-}
-
-/// Reads the rules of `text` and compiles them with `filter`.
-fn compile(text: String, filter: &RuleFilter) -> RuleSet {
-    let file = read_str(Path::new("test.yml"), text);
-    assert!(file.errors.is_empty(), "{:?}", file.errors);
-    let rules = file
-        .documents
-        .into_iter()
-        .filter_map(|d| match d {
-            Document::Rule(rule) => Some((PathBuf::from("test.yml"), *rule)),
-            _ => None,
-        })
-        .collect();
-    RuleSet::compile(rules, filter)
 }
 
 fn fires(set: &RuleSet, event: serde_json::Value) -> bool {
@@ -255,7 +241,7 @@ fn inner_wildcards_gated_by_literal() {
 
 fn rule_with_filter(detection: &str, filter: &RuleFilter) -> RuleSet {
     let text = format!("title: Test rule\nlogsource:\n{PROCESS}\ndetection:\n{detection}\nlevel: high\n");
-    compile(text, filter)
+    common::compile_rules("test.yml", text, filter)
 }
 
 #[test]

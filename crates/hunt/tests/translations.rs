@@ -1,30 +1,21 @@
 //! Value translations of renamed fields: Security 4688 events read by `process_creation`
 //! rules written for Sysmon's values.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::sync::Arc;
 
 use serde_json::{json, Value};
 use socfeed_hunt::input::shape::event_from_json;
 use socfeed_hunt::{Detection, RuleFilter, RuleSet};
-use socfeed_sigma::{read_str, Document};
 
 const SYSMON: &str = "Microsoft-Windows-Sysmon/Operational";
 
 /// Compiles one rule with the given log source and detection (YAML, indented by four spaces).
 fn rule_set(logsource: &str, detection: &str) -> RuleSet {
     let text = format!("title: Test rule\nid: 00000000-0000-0000-0000-000000000002\nlogsource:\n{logsource}\ndetection:\n{detection}\nlevel: high\n");
-    let file = read_str(Path::new("test.yml"), text);
-    assert!(file.errors.is_empty(), "{:?}", file.errors);
-    let rules = file
-        .documents
-        .into_iter()
-        .filter_map(|d| match d {
-            Document::Rule(rule) => Some((PathBuf::from("test.yml"), *rule)),
-            _ => None,
-        })
-        .collect();
-    let set = RuleSet::compile(rules, &RuleFilter::default());
+    let set = common::compile_rules("test.yml", text, &RuleFilter::default());
     assert!(set.rejected.is_empty(), "{:?}", set.rejected);
     set
 }

@@ -2,10 +2,11 @@
 
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use socfeed_hunt::{RuleFilter, RuleSet, Scanner, TimeWindow};
+use socfeed_sigma::{read_str, Document};
 
 /// Returns `<workspace root>/../shared/corpus`, or `None` (after printing why) when absent.
 pub fn corpus() -> Option<PathBuf> {
@@ -32,4 +33,20 @@ pub fn regression_cases(corpus: &std::path::Path) -> Vec<socfeed_hunt::regressio
     let (cases, errors) = socfeed_hunt::regression::find_cases(&corpus.join("sigmahq/regression_data"));
     assert!(errors.is_empty(), "{errors:?}");
     cases
+}
+
+/// Reads the rules of `text` as the file `name` and compiles them with `filter`, failing the
+/// test on a read error.
+pub fn compile_rules(name: &str, text: String, filter: &RuleFilter) -> RuleSet {
+    let file = read_str(Path::new(name), text);
+    assert!(file.errors.is_empty(), "{:?}", file.errors);
+    let rules = file
+        .documents
+        .into_iter()
+        .filter_map(|d| match d {
+            Document::Rule(rule) => Some((PathBuf::from(name), *rule)),
+            _ => None,
+        })
+        .collect();
+    RuleSet::compile(rules, filter)
 }
