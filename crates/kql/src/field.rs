@@ -172,11 +172,10 @@ impl<'a> ItemConverter<'a> {
             // Raw text in XML or JSON escapes these characters, so a value holding one
             // would be searched in a form the text never contains. Plain text (a syslog
             // message) stores them as written.
-            let escaped = pattern.parts.iter().any(|p| matches!(p, StrPart::Literal(t) if t.contains(['\\', '"', '&', '<', '>', '\''])));
-            if escaped && !self.keywords_plain {
+            if !self.keywords_plain && literal_has_any(pattern, &['\\', '"', '&', '<', '>', '\'']) {
                 return Err(Unfaithful::construct(
                     "keywords",
-                    format!("the keyword {:?} holds a character that the raw event text stores escaped", pattern.to_sigma()),
+                    format!("the keyword {:?} contains a character that the raw event text stores escaped", pattern.to_sigma()),
                 ));
             }
             let mut parts = vec![StrPart::AnyChars];
@@ -501,15 +500,13 @@ impl<'a> ItemConverter<'a> {
 /// find the field's value there, and only when they contain none of the characters the
 /// format stores escaped.
 fn require_search(field: &str, test: &ValueTest, format: TextFormat) -> Result<(), Unfaithful> {
-    let unescaped = |text: &str| !text.contains(format.escaped());
     let searchable = match test {
         ValueTest::String { pattern, .. } => {
             // A pattern that starts and ends with `*` searches, whatever wildcards it contains inside.
             let searches = matches!(pattern.parts.first(), Some(StrPart::AnyChars)) && matches!(pattern.parts.last(), Some(StrPart::AnyChars));
-            let literals_safe = pattern.parts.iter().all(|part| !matches!(part, StrPart::Literal(text) if !unescaped(text)));
-            searches && literals_safe && shape(pattern) != Shape::Any
+            searches && !literal_has_any(pattern, format.escaped()) && shape(pattern) != Shape::Any
         }
-        ValueTest::Regex { pattern, .. } => unescaped(pattern) && !pattern.contains(['^', '$']),
+        ValueTest::Regex { pattern, .. } => !pattern.contains(format.escaped()) && !pattern.contains(['^', '$']),
         // Each alternative, and the negated test, are checked when they are converted.
         ValueTest::AnyOf { .. } | ValueTest::Not { .. } => true,
         _ => false,
@@ -527,14 +524,13 @@ fn require_search(field: &str, test: &ValueTest, format: TextFormat) -> Result<(
     ))
 }
 
-/// Rejects a string test whose value holds a character the column's values never
+/// Rejects a string test whose value has a character that the column's values never
 /// contain as written, because its query could never match.
 fn require_possible(column: &Column, test: &ValueTest) -> Result<(), Unfaithful> {
     let ValueTest::String { pattern, .. } = test else { return Ok(()) };
-    let holds_any = |chars: &[char]| pattern.parts.iter().any(|part| matches!(part, StrPart::Literal(text) if text.contains(chars)));
 
     let never: Vec<char> = column.mapping.never_contains.chars().collect();
-    if holds_any(&never) {
+    if literal_has_any(pattern, &never) {
         return Err(Unfaithful::value(
             column.field,
             format!("field {} value {:?} can never match, because the column's values contain no {}", column.field, pattern.to_sigma(), char_list(&never)),
@@ -542,11 +538,11 @@ fn require_possible(column: &Column, test: &ValueTest) -> Result<(), Unfaithful>
     }
 
     if let Some(format) = column.mapping.escaped_in {
-        if holds_any(format.escaped()) {
+        if literal_has_any(pattern, format.escaped()) {
             return Err(Unfaithful::value(
                 column.field,
                 format!(
-                    "field {} value {:?} holds {}, which the {} text the field is read from stores escaped, so the query could never match it",
+                    "field {} value {:?} contains {}, which the {} text the field is read from stores escaped, so the query could never match it",
                     column.field,
                     pattern.to_sigma(),
                     char_list(format.escaped()),
@@ -556,6 +552,11 @@ fn require_possible(column: &Column, test: &ValueTest) -> Result<(), Unfaithful>
         }
     }
     Ok(())
+}
+
+/// Checks whether a literal part of `pattern` (not its wildcards) contains one of `chars`.
+fn literal_has_any(pattern: &SigmaString, chars: &[char]) -> bool {
+    pattern.parts.iter().any(|part| matches!(part, StrPart::Literal(text) if text.contains(chars)))
 }
 
 /// Lists characters for a message: `&, < or >`.
