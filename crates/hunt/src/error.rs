@@ -48,7 +48,7 @@ pub enum HuntError {
     NotEvent { path: PathBuf, line: Option<usize>, value: String, others: u64 },
 
     /// An EVTX record that the evtx crate found damaged and repaired, for example a value
-    /// whose size does not match its descriptor. Its fields may be wrong. `warnings` holds
+    /// whose size does not match its descriptor. Its fields may be wrong. `warnings` contains
     /// the crate's messages, each once.
     #[error("{path}: record {record} is damaged and was read as repaired by the EVTX parser, so its fields may be wrong: {}", warnings.join("; "))]
     EvtxRecordRepaired { path: PathBuf, record: u64, warnings: Vec<String> },

@@ -49,7 +49,8 @@ pub enum Conversion {
     HexToDecimal,
 }
 
-/// How the values of one log field become the values of the Sigma field it stands for.
+/// The rule that turns the values of one log field into the values of the Sigma field
+/// it is renamed to.
 ///
 /// The hunt keeps the log's field and adds [`derived_field`](Self::derived_field), which
 /// only the renamed rules read, so rules written for the log's own names still see the
@@ -67,7 +68,7 @@ pub struct ValueTranslation {
 
 impl ValueTranslation {
     /// Translates one value: by the value table first, then by the conversion. A value
-    /// that neither knows is returned unchanged.
+    /// that neither translates is returned unchanged.
     pub fn translate<'v>(&self, value: &'v str) -> Cow<'v, str> {
         if let Some(known) = self.values.get(&value.trim().to_lowercase()) {
             return Cow::Owned(known.clone());

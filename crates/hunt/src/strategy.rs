@@ -97,7 +97,7 @@ impl StringMatcher {
     }
 
     /// Compiles a pattern; fails when a glob regex is refused by the regex parser or when
-    /// the pattern still holds an `expand` placeholder.
+    /// the pattern still contains an `expand` placeholder.
     pub fn new(pattern: &SigmaString, cased: bool) -> Result<Self, String> {
         let fold = |text: &str| if cased { text.to_owned() } else { text.to_lowercase() };
         let parts = &pattern.parts;

@@ -57,7 +57,7 @@ fn damaged_evtx_files_are_reported() {
 #[test]
 fn cut_chunk_keeps_records_before_cut() {
     let Some(corpus) = common::corpus() else { return };
-    // Chunk 2 of this sample holds records 88 to 124 and fills the chunk.
+    // Chunk 2 of this sample contains records 88 to 124 and fills the chunk.
     let sample = corpus.join("evtx-attack-samples/AutomatedTestingTools/PanacheSysmon_vs_AtomicRedTeam01.evtx");
     let bytes = std::fs::read(&sample).unwrap_or_else(|e| panic!("{}: {e}", sample.display()));
     let dir = std::env::temp_dir().join(format!("socfeed-hunt-cut-{}", std::process::id()));

@@ -275,7 +275,7 @@ fn oversized_regex_rejects_its_rule() {
 
 #[test]
 fn long_literals_checked_past_prefix() {
-    // The scan's automaton holds only the first bytes of long literals; the rest of each
+    // The scan's automaton keeps only the first bytes of long literals; the rest of each
     // literal must still match, at the right place.
     let detection = "    selection:\n        CommandLine|contains: 'abcdefghijklmnopqrstuvwxyz-one'\n    ending:\n        CommandLine|endswith: 'abcdefghijklmnopqrstuvwxyz-two'\n    condition: selection or ending";
     let set = rule_set(PROCESS, detection);

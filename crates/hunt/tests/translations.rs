@@ -33,7 +33,7 @@ fn fires(set: &RuleSet, event: &Value) -> bool {
     !detections(set, event).is_empty()
 }
 
-/// A Security 4688 record in the `evtx` crate's JSON rendering, as the hunt reads EVTX.
+/// Builds a Security 4688 record in the `evtx` crate's JSON rendering, as the hunt reads EVTX.
 fn security_4688(data: Value) -> Value {
     json!({"Event": {
         "#attributes": {"xmlns": "http://schemas.microsoft.com/win/2004/08/events/event"},
@@ -71,7 +71,7 @@ fn sid_rules_still_match_4688() {
     let set = process_rule("    selection:\n        IntegrityLevel: S-1-16-16384\n    condition: selection");
     assert!(fires(&set, &security_4688(json!({"MandatoryLabel": "S-1-16-16384"}))));
 
-    // A filter on the name still excludes the event when it also sees the SID.
+    // A filter on the name still excludes the event whose derived field also has the SID.
     let set = process_rule("    selection:\n        NewProcessName|endswith: '\\cmd.exe'\n    filter:\n        IntegrityLevel: System\n    condition: selection and not filter");
     assert!(!fires(&set, &security_4688(json!({"NewProcessName": "C:\\Windows\\cmd.exe", "MandatoryLabel": "S-1-16-16384"}))));
 }

@@ -148,7 +148,7 @@ impl<'a> ItemConverter<'a> {
             ));
         };
         let text = if text == ALL_COLUMNS {
-            // Computed before any field alias, so that the JSON holds only the source's
+            // Computed before any field alias, so that the JSON contains only the source's
             // own columns.
             if !self.extends.iter().any(|(name, _)| name == ALL_COLUMNS_ALIAS) {
                 self.extends.insert(0, (ALL_COLUMNS_ALIAS.to_string(), ALL_COLUMNS_EXPR.to_string()));
@@ -169,7 +169,7 @@ impl<'a> ItemConverter<'a> {
             let ValueTest::String { pattern, cased } = test else {
                 return Err(Unfaithful::construct("keywords", "a keyword value other than a string has no raw-text search form"));
             };
-            // Raw text in XML or JSON escapes these characters, so a value holding one
+            // Raw text in XML or JSON escapes these characters, so a value with one
             // would be searched in a form the text never contains. Plain text (a syslog
             // message) stores them as written.
             if !self.keywords_plain && literal_has_any(pattern, &['\\', '"', '&', '<', '>', '\'']) {
@@ -402,9 +402,9 @@ impl<'a> ItemConverter<'a> {
         }
 
         if column.column_type.is_numeric() {
-            // Sigma compares a quoted value as text, so only the number's own spelling
-            // ('3', not '03' or ' 3') may become a numeric comparison; other spellings
-            // are compared with the number's text below, as Sigma would.
+            // Sigma compares a quoted value as text. So only the number's own spelling
+            // ('3', not '03' or ' 3') becomes a numeric comparison, and other spellings
+            // are compared with the number's text below, as Sigma would compare them.
             let canonical = pattern.as_literal().and_then(|text| text.parse::<f64>().ok().filter(|number| number_text(*number) == text));
             if let Some(number) = canonical {
                 return Ok(Expr::Nullable(format!("{} == {}", column.text, number_text(number))));

@@ -142,7 +142,7 @@ pub struct FieldMapping {
     /// other test.
     pub search_in: Option<TextFormat>,
     /// An expression that is null exactly when the event lacks the field, such as the
-    /// dynamic member that `expr` reads with `tostring`; `{field}` is filled in as in
+    /// dynamic member that `expr` reads with `tostring`. `{field}` is filled in as in
     /// `expr`. With it, exists tests and a lone `*` tell a missing field from an empty
     /// value.
     pub presence: Option<String>,
@@ -151,13 +151,13 @@ pub struct FieldMapping {
     #[serde(default)]
     pub never_contains: String,
     /// The format of the text the expression reads the value from without unescaping it
-    /// (an `extract` from the EventData XML, say): a string test whose value holds a
-    /// character the format escapes is refused, because it can never match.
+    /// (an `extract` from the EventData XML, say). A string test whose value contains a
+    /// character the format escapes is rejected, because it can never match.
     pub escaped_in: Option<TextFormat>,
 }
 
 /// The format of a larger text, which decides the characters it stores escaped. A
-/// search for a value holding one of them would look for a form the text never contains.
+/// search for a value with one of them would look for a form the text never contains.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TextFormat {

@@ -10,7 +10,7 @@
 //! A run of characters that each lowercase to one ASCII character therefore appears,
 //! lowercased, in the lowercase form of the value. A character class is folded only when
 //! every member lowercases to the same single ASCII character, as in `[kK]` or the class
-//! `(?i)k`, which also holds the Kelvin sign. Any other class ends the run.
+//! `(?i)k`, which also contains the Kelvin sign. Any other class ends the run.
 
 use regex_syntax::hir::{Class, Hir, HirKind};
 
